@@ -1,0 +1,436 @@
+"""`extract`: the command line, a thin composition of extract -> normalize -> load.
+
+    extract FILE... [--db annex.duckdb]     ingest annexes (PDF, DOCX, .asice)
+    extract check                           findings and reconciliation
+    extract sql "SELECT …"                  ad-hoc SQL, read-only
+    extract diff                            what changed between two versions
+    extract export --format csv --out DIR   every view to files
+
+Exit codes: 0 ok; 1 loaded but with error findings or missing tables (or `check`
+found errors); 2 usage error; 3 bad input (a file was refused); 4 the warehouse is
+busy or unusable; 70 internal error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+import tempfile
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from cli.output import dumps, output_options, print_rows, stdout_console
+from cli.pipeline import Options, Outcome, process_file
+from extract.reader import ENGINES, Limits, sha256_of
+from load import WarehouseBusy, WarehouseError, loaded_sha256, query, write_session
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 3
+EXIT_WAREHOUSE = 4
+EXIT_INTERNAL = 70
+
+DEFAULT_DB = "annex.duckdb"
+DB_OPTION = click.option(
+    "--db",
+    "db",
+    default=lambda: os.environ.get("ANNEX_DB", DEFAULT_DB),
+    show_default=f"$ANNEX_DB or {DEFAULT_DB}",
+    type=click.Path(dir_okay=False),
+    help="The DuckDB warehouse file.",
+)
+
+err = Console(stderr=True)
+
+
+def _log_path() -> Path:
+    return Path(os.environ.get("ANNEX_LOG_DIR", tempfile.gettempdir())) / "annex-extract.log"
+
+
+def _log_internal(outcome_or_text: str) -> Path:
+    path = _log_path()
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(f"--- {dt.datetime.now().isoformat()}\n{outcome_or_text}\n")
+    return path
+
+
+class DefaultGroup(click.Group):
+    """`extract FILE…` means `extract ingest FILE…`."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["ingest", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="annex-etl")
+def main() -> None:
+    """Turn annexes of Estonian ministerial directives (tegevuskava tables) into a
+    DuckDB warehouse. `extract FILE…` ingests; see each command's --help."""
+
+
+# ----------------------------------------------------------------- ingest
+
+@main.command("ingest")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@DB_OPTION
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="Table engine; auto: python-docx for DOCX, the default PDF engine for PDFs.")
+@click.option("--force", is_flag=True, help="Re-ingest a file whose bytes are already loaded.")
+@click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
+              help="Wait this long for another process writing the warehouse.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes extracting in parallel; one process writes.")
+@click.option("--allow-partial", is_flag=True, help="Exit 0 even when some tables are missing.")
+@click.option("--password", default=None, help="Password of an encrypted PDF.")
+@click.option("--member", default=None, help="Which data file of an .asice container to read.")
+@click.option("--require-signature", is_flag=True,
+              help="Refuse a PDF that is unsigned or was changed after signing.")
+@click.option("--max-file-mb", type=float, default=Limits.max_file_bytes / 1024 / 1024, show_default=True,
+              help="Refuse files larger than this.")
+@click.option("--max-pages", type=int, default=Limits.max_pages, show_default=True,
+              help="Refuse PDFs with more pages than this.")
+@click.option("--timeout", type=float, default=Limits.max_seconds, show_default=True, metavar="SECONDS",
+              help="Give up on a file that takes longer than this to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line result per file.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member, require_signature,
+           max_file_mb, max_pages, timeout, as_json, quiet, debug):
+    """Ingest annex FILES (PDF, DOCX or .asice) into the warehouse.
+
+    A file whose sha256 is already loaded is skipped without being read; a changed
+    file of the same annex becomes a new version beside the old ones. Each file is
+    loaded in its own transaction; a bad file is reported and the rest still load.
+    """
+    opts = Options(
+        engine=engine,
+        limits=Limits(max_file_bytes=int(max_file_mb * 1024 * 1024), max_pages=max_pages, max_seconds=timeout),
+        password=password,
+        member=member,
+        require_signature=require_signature,
+    )
+    outcomes: list[Outcome] = []
+    todo: list[Outcome] = []
+    for f in files:
+        o = Outcome(path=f)
+        outcomes.append(o)
+        try:
+            o.sha256 = sha256_of(f) if os.path.isfile(f) else None
+            if o.sha256 and not force and (doc_id := loaded_sha256(db, o.sha256)) is not None:
+                o.status, o.message = "skipped", f"already loaded as document {doc_id} (same sha256)"
+                continue
+        except WarehouseError as exc:
+            return _fail_warehouse(str(exc), as_json)
+        except OSError:
+            pass  # process_file reports it as bad input
+        todo.append(o)
+
+    progress = not (quiet or as_json) and err.is_terminal
+    if todo:
+        try:
+            with write_session(db, wait=wait) as session:
+                for o, done in _run(todo, opts, jobs, progress):
+                    o.__dict__.update(done.__dict__)
+                    if o.status != "extracted":
+                        continue
+                    try:
+                        res = session.load(o.doc, force=force, extra=o.extra)
+                    except Exception as exc:  # noqa: BLE001 - one file's load failed
+                        o.status = "internal_error"
+                        o.message = f"{o.path}: could not be loaded ({type(exc).__name__}: {exc})"
+                        import traceback
+
+                        o.traceback = traceback.format_exc()
+                        continue
+                    o.status = "loaded"
+                    o.extra["document_id"], o.extra["version"] = res.document_id, res.version
+                    o.extra["replaced"] = res.replaced
+        except WarehouseBusy as exc:
+            return _fail_warehouse(str(exc), as_json)
+        except WarehouseError as exc:
+            return _fail_warehouse(str(exc), as_json)
+
+    for o in outcomes:
+        if o.status == "internal_error":
+            log = _log_internal(o.traceback or o.message)
+            o.message += f" [details in {log}]"
+            if debug and o.traceback:
+                err.print(o.traceback, markup=False, highlight=False)
+
+    code = _exit_code(outcomes, allow_partial)
+    if as_json:
+        click.echo(dumps(_json_summary(outcomes, db, code)))
+    else:
+        _print_summary(outcomes, db, quiet)
+    sys.exit(code)
+
+
+def _run(todo: list[Outcome], opts: Options, jobs: int, progress: bool):
+    """Yield (outcome, processed) in input order; workers extract, we write."""
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(process_file, o.path, opts, o.sha256) for o in todo]
+            for o, fut in zip(todo, futures):
+                yield o, fut.result()
+        return
+    for o in todo:
+        if progress:
+            with err.status(f"reading {o.path} …"):
+                done = process_file(o.path, opts, o.sha256)
+        else:
+            done = process_file(o.path, opts, o.sha256)
+        yield o, done
+
+
+def _exit_code(outcomes: list[Outcome], allow_partial: bool) -> int:
+    statuses = Counter(o.status for o in outcomes)
+    if statuses["internal_error"]:
+        return EXIT_INTERNAL
+    if statuses["bad_input"]:
+        return EXIT_BAD_INPUT
+    for o in outcomes:
+        if o.status == "loaded" and o.doc is not None:
+            if any(f.rule == "missing_table" for f in o.doc.findings) and not allow_partial:
+                return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _fail_warehouse(message: str, as_json: bool):
+    if as_json:
+        click.echo(dumps({"ok": False, "error": message}))
+    err.print(f"error: {message}", markup=False, highlight=False)
+    sys.exit(EXIT_WAREHOUSE)
+
+
+def _file_line(o: Outcome) -> str:
+    if o.status == "loaded":
+        d = o.doc
+        sev = Counter(f.severity for f in d.findings)
+        what = "replaced" if o.extra.get("replaced") else f"version {o.extra.get('version')}"
+        return (
+            f"loaded  {o.path}: document {o.extra.get('document_id')} ({what}), "
+            f"{len(d.tables)} tables, {len(d.activities)} activities, {len(d.indicators)} indicators; "
+            f"findings: {sev['error']} errors, {sev['warning']} warnings, {sev['info']} info "
+            f"[{d.document.engine}, {o.seconds:.2f} s]"
+        )
+    if o.status == "skipped":
+        return f"skipped {o.path}: {o.message}"
+    return f"error   {o.message}"
+
+
+def _print_summary(outcomes: list[Outcome], db: str, quiet: bool) -> None:
+    out = stdout_console()
+    for o in outcomes:
+        line = _file_line(o)
+        if o.status in ("bad_input", "internal_error"):
+            err.print(f"error: {o.message}", markup=False, highlight=False)
+        else:
+            out.print(line, markup=False, highlight=False)
+    if quiet:
+        return
+    for o in outcomes:
+        if o.status == "loaded":
+            _print_document(out, o)
+    if len(outcomes) > 1:
+        c = Counter(o.status for o in outcomes)
+        out.print(
+            f"{len(outcomes)} files: {c['loaded']} loaded, {c['skipped']} skipped, "
+            f"{c['bad_input'] + c['internal_error']} failed  → {db}",
+            markup=False, highlight=False,
+        )
+
+
+def _print_document(out: Console, o: Outcome) -> None:
+    d = o.doc
+    doc = d.document
+    out.print(
+        f"\n[bold]{doc.file_name}[/]  directive nr {doc.directive_no} of {doc.directive_date}"
+        f"{f', amended by nr {doc.amended_by_no} of {doc.amended_by_date}' if doc.amended_by_no else ''}; "
+        f"plan {doc.plan_start} – {doc.plan_end}; {doc.page_count or '?'} pages"
+    )
+    t = Table(title="Tables found", show_lines=False)
+    for col in ("Tabel", "kind", "KOV", "rows", "pages", "planned €"):
+        t.add_column(col, justify="right" if col in ("Tabel", "rows", "planned €") else "left")
+    # A table's planned total: the rows that belong to no other row.
+    roots: dict[int, Decimal] = {}
+    for a in d.activities:
+        if a.parent_row_no is None and a.amount_eur is not None:
+            roots[a.table_no] = roots.get(a.table_no, Decimal(0)) + a.amount_eur
+    for tb in d.tables:
+        pages = f"{tb.page_from}–{tb.page_to}" if tb.page_from else ""
+        amt = roots.get(tb.table_no)
+        t.add_row(str(tb.table_no), tb.kind, tb.kov or "", str(tb.row_count), pages, _eur(amt) if amt is not None else "")
+    out.print(t)
+    kov_totals: dict[str, Decimal] = {}
+    for tb in d.tables:
+        if tb.kov and tb.table_no in roots and roots[tb.table_no] is not None:
+            kov_totals[tb.kov] = kov_totals.get(tb.kov, Decimal(0)) + roots[tb.table_no]
+    if kov_totals:
+        k = Table(title="Planned amount per KOV (2025)")
+        k.add_column("KOV")
+        k.add_column("planned €", justify="right")
+        for name, amount in kov_totals.items():
+            k.add_row(name, _eur(amount))
+        k.add_row("[bold]all partners[/]", f"[bold]{_eur(sum(kov_totals.values(), Decimal(0)))}[/]")
+        out.print(k)
+    rec = Counter(r.status for r in d.reconciliation)
+    sev = Counter(f.severity for f in d.findings)
+    out.print(
+        f"Reconciliation: {rec['ok']} parents equal the sum of their children, {rec['mismatch']} differ.  "
+        f"Findings: {sev['error']} errors, {sev['warning']} warnings, {sev['info']} info "
+        f"(`extract check` lists them)."
+    )
+
+
+def _eur(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
+
+
+def _json_summary(outcomes: list[Outcome], db: str, code: int) -> dict:
+    files = []
+    for o in outcomes:
+        item = {"file": o.path, "status": o.status, "sha256": o.sha256, "seconds": round(o.seconds, 3)}
+        if o.message:
+            item["message"] = o.message
+        if o.status == "loaded":
+            d = o.doc
+            item.update(
+                document_id=o.extra.get("document_id"),
+                version=o.extra.get("version"),
+                engine=d.document.engine,
+                directive_no=d.document.directive_no,
+                tables=[{"table_no": t.table_no, "kind": t.kind, "kov": t.kov, "rows": t.row_count,
+                         "page_from": t.page_from, "page_to": t.page_to} for t in d.tables],
+                activities=len(d.activities),
+                indicators=len(d.indicators),
+                findings=dict(Counter(f.severity for f in d.findings)),
+                reconciliation=dict(Counter(r.status for r in d.reconciliation)),
+            )
+        files.append(item)
+    c = Counter(o.status for o in outcomes)
+    return {"db": db, "exit_code": code, "loaded": c["loaded"], "skipped": c["skipped"],
+            "failed": c["bad_input"] + c["internal_error"], "files": files}
+
+
+# ------------------------------------------------------------------ check
+
+@main.command("check")
+@DB_OPTION
+@click.option("--document", "document_id", type=int, default=None,
+              help="Document id (default: the latest version of each annex).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True)
+def check(db, document_id, as_json, min_severity):
+    """Findings and reconciliation of the loaded annexes; exit 1 on any error."""
+    try:
+        docs = _docs(db, document_id)
+        order = {"info": 0, "warning": 1, "error": 2}
+        names_f, findings = query(
+            db,
+            f"""SELECT document_id, table_no, row_no, severity, rule, message, raw_text
+                FROM validation_issues WHERE document_id IN ({','.join('?' * len(docs)) or 'NULL'})
+                ORDER BY document_id, table_no NULLS FIRST, row_no NULLS FIRST, rule""",
+            docs,
+        )
+        findings = [r for r in findings if order[r[3]] >= order[min_severity]]
+        names_r, recon = query(
+            db,
+            f"""SELECT document_id, table_no, row_no, code, amount_eur, children_sum, difference, status
+                FROM reconciliation WHERE document_id IN ({','.join('?' * len(docs)) or 'NULL'})
+                ORDER BY document_id, table_no, row_no""",
+            docs,
+        )
+    except WarehouseError as exc:
+        _fail_warehouse(str(exc), as_json)
+        return
+    errors = sum(1 for r in findings if r[3] == "error")
+    if as_json:
+        click.echo(dumps({
+            "documents": docs,
+            "findings": [dict(zip(names_f, r)) for r in findings],
+            "reconciliation": [dict(zip(names_r, r)) for r in recon],
+            "errors": errors,
+        }))
+    else:
+        print_rows(names_f, findings, "table", title=f"Findings ({len(findings)})")
+        print_rows(names_r, recon, "table", title="Reconciliation: parent amount vs sum of children")
+        bad = sum(1 for r in recon if r[7] == "mismatch")
+        stdout_console().print(
+            f"{errors} error findings; {len(recon) - bad} of {len(recon)} parents reconcile.",
+            markup=False, highlight=False,
+        )
+    sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
+
+
+def _docs(db: str, document_id: int | None) -> list[int]:
+    if document_id is not None:
+        return [document_id]
+    _, rows = query(db, "SELECT document_id FROM latest_documents ORDER BY document_id")
+    return [r[0] for r in rows]
+
+
+# -------------------------------------------------------------------- sql
+
+@main.command("sql")
+@click.argument("statement")
+@DB_OPTION
+@output_options
+def sql_command(statement, db, fmt):
+    """Run an SQL statement against the warehouse, read-only.
+
+    Example: extract sql "SELECT kov, total_eur FROM kov_totals"
+    """
+    import duckdb
+
+    try:
+        names, rows = query(db, statement)
+    except WarehouseError as exc:
+        _fail_warehouse(str(exc), fmt == "json")
+        return
+    except duckdb.Error as exc:
+        err.print(f"error: {db}: {str(exc).splitlines()[0]}", markup=False, highlight=False)
+        sys.exit(EXIT_FINDINGS)
+    print_rows(names, rows, fmt)
+
+
+# ----------------------------------------------------------------- export
+
+EXPORTED = (
+    "documents", "annex_tables", "activities", "indicators", "validation_issues",
+    "activity_parties", "signatures", "latest_documents", "latest_activities",
+    "latest_indicators", "reconciliation", "kov_totals",
+)
+
+
+@main.command("export")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Directory to write to.")
+def export(db, fmt, out_dir):
+    """Write every table and view of the warehouse to OUT as CSV or Parquet files."""
+    from load.warehouse import export_relations
+
+    try:
+        written = export_relations(db, EXPORTED, Path(out_dir), fmt)
+    except WarehouseError as exc:
+        _fail_warehouse(str(exc), False)
+        return
+    for name, path, n in written:
+        click.echo(f"{name:20} {n:6} rows  {path}")
+
+
+def run() -> None:  # pragma: no cover - console script wrapper
+    logging.basicConfig(level=logging.WARNING)
+    main()

@@ -1,0 +1,105 @@
+"""One file through the stages: open -> extract -> normalize. No database here.
+
+Runs in the main process or in a worker (`--jobs N`); returns plain data that
+pickles, and never raises for a bad file: the outcome says what went wrong.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.reader import InputError, Limits, read_document, sha256_of, sniff_format
+from normalize import normalize_document
+from normalize.model import NormalizedDocument
+
+
+@dataclass
+class Options:
+    engine: str = "auto"
+    limits: Limits = field(default_factory=Limits)
+    password: str | None = None
+    member: str | None = None
+    require_signature: bool = False
+
+
+@dataclass
+class Outcome:
+    path: str
+    sha256: str | None = None
+    status: str = "pending"  # loaded | skipped | bad_input | internal_error | ...
+    message: str = ""
+    doc: NormalizedDocument | None = None
+    extra: dict = field(default_factory=dict)  # container, signatures
+    seconds: float = 0.0
+    traceback: str | None = None
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):  # pragma: no cover - fires only on a runaway file
+    raise _Timeout()
+
+
+def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome:
+    """Extract and normalize one file. Bad input -> status 'bad_input' with a
+    one-line reason; anything unexpected -> 'internal_error' with the traceback."""
+    start = time.perf_counter()
+    out = Outcome(path=path, sha256=sha256)
+    use_alarm = opts.limits.max_seconds and hasattr(signal, "SIGALRM")
+    old = None
+    try:
+        if use_alarm:
+            try:
+                old = signal.signal(signal.SIGALRM, _alarm)
+                signal.setitimer(signal.ITIMER_REAL, opts.limits.max_seconds)
+            except ValueError:  # not in the main thread
+                use_alarm = False
+        fmt = sniff_format(path)
+        out.sha256 = out.sha256 or sha256_of(path)
+        source = Path(path)
+        if fmt == "asice":
+            from extract.container import open_container
+
+            source, fmt, out.extra = open_container(path, member=opts.member)
+        signatures = out.extra.get("signatures")
+        if fmt == "pdf" and signatures is None:
+            from extract.signatures import read_pdf_signatures
+
+            signatures = read_pdf_signatures(source)
+            out.extra["signatures"] = signatures
+        if opts.require_signature:
+            from extract.signatures import require_intact
+
+            require_intact(path, signatures or [])
+        extracted = read_document(source, engine=opts.engine, fmt=fmt, limits=opts.limits, password=opts.password)
+        extracted.path = path
+        out.doc = normalize_document(extracted, out.sha256, Path(path).name)
+        if signatures:
+            from extract.signatures import signature_findings
+
+            out.doc.findings.extend(signature_findings(signatures))
+        out.status = "extracted"
+    except InputError as exc:
+        out.status, out.message = "bad_input", f"{exc.path}: {exc.reason}"
+    except _Timeout:
+        out.status = "bad_input"
+        out.message = f"{path}: took longer than {opts.limits.max_seconds:.0f} s to read (--timeout)"
+    except MemoryError:
+        out.status, out.message = "bad_input", f"{path}: ran out of memory while reading it"
+    except Exception as exc:  # noqa: BLE001 - the CLI boundary reports it
+        out.status = "internal_error"
+        out.message = f"{path}: internal error ({type(exc).__name__}: {exc})"
+        out.traceback = traceback.format_exc()
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if old is not None:
+                signal.signal(signal.SIGALRM, old)
+        out.seconds = time.perf_counter() - start
+    return out

@@ -1,0 +1,82 @@
+"""The hand-off from extract to normalize.
+
+Every engine (python-docx, pdfplumber, camelot, pypdfium2) ends in the same
+`ExtractedDocument`: the document's text blocks in reading order (approval block,
+headings, captions, prose) and its logical tables, each already whole across page
+breaks, with cell texts as written. Nothing here is typed or interpreted yet: that is
+normalize's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "caption", "table"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of running text in reading order, or the place where a table stands.
+
+    `level` is the heading level when the engine knows it (DOCX styles); PDF engines
+    mark a heading by its font (bold) and leave the level to the numbering.
+    """
+
+    kind: BlockKind
+    text: str
+    page: int | None = None
+    level: int | None = None
+    table_no: int | None = None  # for kind == "table"
+
+
+@dataclass
+class RawRow:
+    """One logical row: cell texts as written (wrapped lines joined), pages it spans."""
+
+    cells: list[str]
+    page_from: int | None = None
+    page_to: int | None = None
+
+
+@dataclass
+class RawTable:
+    """One logical table of the annex, identified by its caption "Tabel N. …"."""
+
+    no: int
+    caption: str
+    header: list[str]
+    rows: list[RawRow]
+    page_from: int | None = None
+    page_to: int | None = None
+
+
+@dataclass(frozen=True)
+class ExtractionNote:
+    """Something the extractor was unsure of or could not do; never silently guessed."""
+
+    rule: str
+    message: str
+    severity: Literal["info", "warning", "error"] = "warning"
+    table_no: int | None = None
+    row_no: int | None = None
+    page: int | None = None
+    raw_text: str | None = None
+
+
+@dataclass
+class ExtractedDocument:
+    path: str
+    source_format: Literal["pdf", "docx"]
+    engine: str
+    page_count: int | None
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[RawTable] = field(default_factory=list)
+    notes: list[ExtractionNote] = field(default_factory=list)
+
+    def front_text(self, limit: int = 12) -> list[str]:
+        """The first text blocks: approval block, annex label and title live here."""
+        return [b.text for b in self.blocks[:limit] if b.kind != "table"]
+
+    def table(self, no: int) -> RawTable | None:
+        return next((t for t in self.tables if t.no == no), None)

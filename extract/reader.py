@@ -1,0 +1,110 @@
+"""Opening a file: what it is by content (not by name), and which engine reads it."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.model import ExtractedDocument
+
+PDF_ENGINES = ("pdfplumber", "pdfium", "camelot")
+ENGINES = ("auto", "docx", *PDF_ENGINES)
+# The engine used for PDFs when none is asked for.
+DEFAULT_PDF_ENGINE = "pdfplumber"
+
+
+class InputError(Exception):
+    """The file cannot be ingested; the message names the file and the reason."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Guards against hostile or runaway files."""
+
+    max_file_bytes: int = 100 * 1024 * 1024  # a signed annex is a few MB at most
+    max_pages: int = 500  # the annex has ~30; an annual bundle a few hundred
+    max_seconds: float = 300.0  # per file, extraction and normalization together
+
+
+def sha256_of(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sniff_format(path: str | Path) -> str:
+    """'pdf', 'docx' or 'asice' from the bytes; InputError otherwise."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "no such file")
+    if p.is_dir():
+        raise InputError(p, "is a directory, not a file")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise InputError(p, f"cannot be read ({exc.strerror})") from None
+    if not head:
+        raise InputError(p, "is empty (0 bytes)")
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(p) as zf:
+                names = set(zf.namelist())
+                if "mimetype" in names:
+                    mime = zf.read("mimetype")[:100].decode("ascii", "replace").strip()
+                    if "asic" in mime.lower():
+                        return "asice"
+                if "word/document.xml" in names:
+                    return "docx"
+        except zipfile.BadZipFile:
+            raise InputError(p, "is a damaged ZIP/Office file") from None
+        raise InputError(p, "is a ZIP file but neither a DOCX nor a DigiDoc container")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(p, "is an old binary Word/Excel file (.doc/.xls); save it as DOCX or PDF")
+    raise InputError(p, f"unsupported format (not a PDF or DOCX; starts with {head[:8]!r})")
+
+
+def read_document(
+    path: str | Path,
+    *,
+    engine: str = "auto",
+    fmt: str | None = None,
+    limits: Limits = Limits(),
+    password: str | None = None,
+) -> ExtractedDocument:
+    """Extract a PDF or DOCX file into an ExtractedDocument."""
+    p = Path(path)
+    fmt = fmt or sniff_format(p)
+    size = p.stat().st_size
+    if size > limits.max_file_bytes:
+        raise InputError(
+            p, f"is {size / 1e6:.1f} MB, over the limit of {limits.max_file_bytes / 1e6:.0f} MB (--max-file-mb)"
+        )
+    if fmt == "docx":
+        if engine not in ("auto", "docx"):
+            raise InputError(p, f"is a DOCX; engine {engine!r} reads only PDFs")
+        from extract.docx_engine import read_docx
+
+        try:
+            return read_docx(p)
+        except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+            raise InputError(p, f"is a damaged DOCX ({exc})") from None
+    if fmt == "pdf":
+        name = DEFAULT_PDF_ENGINE if engine == "auto" else engine
+        if name == "docx":
+            raise InputError(p, "is a PDF; engine 'docx' reads only DOCX files")
+        from extract.pdf import read_pdf
+
+        return read_pdf(p, engine=name, limits=limits, password=password)
+    raise InputError(p, f"unsupported format {fmt!r}")

@@ -1,0 +1,23 @@
+"""load: typed records into the DuckDB warehouse (the only package that talks to it)."""
+
+from load.warehouse import (
+    LoadResult,
+    WarehouseBusy,
+    WarehouseError,
+    WriteSession,
+    loaded_sha256,
+    query,
+    read_connection,
+    write_session,
+)
+
+__all__ = [
+    "LoadResult",
+    "WarehouseBusy",
+    "WarehouseError",
+    "WriteSession",
+    "loaded_sha256",
+    "query",
+    "read_connection",
+    "write_session",
+]

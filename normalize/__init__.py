@@ -1,0 +1,314 @@
+"""normalize: an ExtractedDocument in, typed records and findings out.
+
+Pure: no I/O beyond the shipped municipality list. Every source row becomes a
+record however broken it is; a value that cannot be read is kept raw beside a NULL
+typed column, with a finding that says why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from extract.model import ExtractedDocument, RawTable
+from extract.text import clean_text
+from normalize.columns import group_column, resolve_columns, table_kind
+from normalize.hierarchy import Node, infer_parents, reconcile
+from normalize.identity import read_identity
+from normalize.model import (
+    Activity,
+    DocumentRecord,
+    Finding,
+    Indicator,
+    NormalizedDocument,
+    Party,
+    TableRecord,
+)
+from normalize.parse import code_level, parse_amount, parse_date_range, parse_number, split_code
+from normalize.parties import municipality_in_text, split_parties
+
+__all__ = ["normalize_document"]
+
+
+def _cell(cells: list[str], col: int | None) -> str:
+    return cells[col] if col is not None and col < len(cells) else ""
+
+
+def table_kov(doc: ExtractedDocument, table: RawTable, kind: str) -> tuple[str | None, str]:
+    """The municipality a schedule table belongs to, and where that came from.
+
+    First the nearest heading above the table that names a municipality (the KOV
+    sections are headed "… pakkumine Tartu linnas"); failing that, the municipality
+    its responsible cells name in most rows. Indicator tables have no KOV."""
+    if kind != "schedule":
+        return None, "none"
+    idx = next(
+        (i for i, b in enumerate(doc.blocks) if b.kind == "table" and b.table_no == table.no),
+        None,
+    )
+    if idx is not None:
+        for block in reversed(doc.blocks[:idx]):
+            if block.kind == "table":
+                # Another schedule table above: its section has ended.
+                continue
+            if block.kind == "heading":
+                kov = municipality_in_text(block.text)
+                if kov:
+                    return kov, "heading"
+                if block.level == 1:
+                    break
+    return None, "none"
+
+
+def _responsible_kov(activities: list[Activity]) -> str | None:
+    votes = Counter(
+        kov for a in activities for (_, kov, kind) in split_parties(a.responsible) if kov
+    )
+    if not votes:
+        return None
+    kov, n = votes.most_common(1)[0]
+    return kov if n * 2 > len(activities) else None
+
+
+def _date_findings(
+    table_no: int, row_no: int, what: str, raw: str, parsed, findings: list[Finding]
+) -> None:
+    if parsed.problem:
+        rule = "impossible_date" if "impossible" in parsed.problem else (
+            "date_order" if "starts after" in parsed.problem else "unparseable_date"
+        )
+        findings.append(Finding(rule, "error", f"{what}: {parsed.problem}", table_no, row_no, raw))
+    elif parsed.note:
+        findings.append(Finding("date_format", "info", f"{what}: {parsed.note}", table_no, row_no, raw))
+
+
+def _normalize_schedule(
+    table: RawTable, columns: dict[str, int], kov: str | None, doc_rec: DocumentRecord, out: NormalizedDocument
+) -> list[Activity]:
+    acts: list[Activity] = []
+    findings = out.findings
+    for row_no, row in enumerate(table.rows, start=1):
+        cells = row.cells
+        activity_raw = _cell(cells, columns.get("activity"))
+        frame_raw = _cell(cells, columns.get("frame"))
+        period_raw = _cell(cells, columns.get("period"))
+        amount_raw = _cell(cells, columns.get("amount"))
+        resp_raw = _cell(cells, columns.get("responsible"))
+        cl = split_code(activity_raw)
+        frame = parse_date_range(frame_raw)
+        period = parse_date_range(period_raw)
+        amount = parse_amount(amount_raw)
+        t = table.no
+        _date_findings(t, row_no, "Tegevuse üldajaraam", frame_raw, frame, findings)
+        _date_findings(t, row_no, "period in the plan year", period_raw, period, findings)
+        if amount.problem:
+            findings.append(Finding("unparseable_amount", "error", amount.problem, t, row_no, amount_raw))
+        elif amount.note:
+            findings.append(Finding("amount_format", "info", amount.note, t, row_no, amount_raw))
+        if not clean_text(frame_raw):
+            findings.append(Finding("empty_frame", "warning", "the Tegevuse üldajaraam cell is empty", t, row_no))
+        if not clean_text(period_raw):
+            findings.append(Finding("empty_period", "warning", "the plan-period cell is empty", t, row_no))
+        if not clean_text(amount_raw):
+            findings.append(Finding("empty_amount", "warning", "the planned-amount cell is empty", t, row_no))
+        if not clean_text(resp_raw):
+            findings.append(Finding("empty_responsible", "warning", "the responsible-party cell is empty", t, row_no))
+        if not cl.label:
+            findings.append(Finding("empty_label", "warning", "the activity has no label", t, row_no, activity_raw))
+        if cl.glued:
+            findings.append(Finding("code_glued", "info", f"code {cl.code} written against its label", t, row_no, activity_raw))
+        if cl.trailing_dot and code_level(cl.code) and code_level(cl.code) > 1:
+            findings.append(Finding("code_trailing_dot", "info", f"code written with a trailing dot: {cl.code}.", t, row_no, activity_raw))
+        if cl.label.endswith(".."):
+            findings.append(Finding("label_punctuation", "info", "label ends with a doubled full stop", t, row_no, cl.label))
+        if period.value and doc_rec.plan_start and doc_rec.plan_end:
+            pv = period.value
+            if pv.start < doc_rec.plan_start or pv.end > doc_rec.plan_end:
+                findings.append(
+                    Finding(
+                        "period_outside_plan",
+                        "warning",
+                        f"period {pv.start:%d.%m.%Y}-{pv.end:%d.%m.%Y} lies outside the plan period "
+                        f"{doc_rec.plan_start:%d.%m.%Y}-{doc_rec.plan_end:%d.%m.%Y}",
+                        t,
+                        row_no,
+                        period_raw,
+                    )
+                )
+        if period.value and frame.value:
+            if period.value.start < frame.value.start or period.value.end > frame.value.end:
+                findings.append(
+                    Finding("period_outside_frame", "warning", "the plan-year period lies outside the activity's framework period", t, row_no, f"{frame_raw} / {period_raw}")
+                )
+        acts.append(
+            Activity(
+                table_no=t,
+                row_no=row_no,
+                kov=kov,
+                code=cl.code,
+                label=cl.label,
+                level=code_level(cl.code),
+                parent_row_no=None,
+                parent_code=None,
+                frame_start=frame.value.start if frame.value else None,
+                frame_end=frame.value.end if frame.value else None,
+                period_start=period.value.start if period.value else None,
+                period_end=period.value.end if period.value else None,
+                amount_eur=amount.value,
+                responsible=clean_text(resp_raw) or None,
+                activity_raw=activity_raw,
+                frame_raw=frame_raw or None,
+                period_raw=period_raw or None,
+                amount_raw=amount_raw or None,
+                page_from=row.page_from,
+                page_to=row.page_to,
+            )
+        )
+    # A framework period unlike the rest of the table's (Tabel 10 row 13).
+    frames = Counter((a.frame_start, a.frame_end) for a in acts if a.frame_start)
+    if len(frames) > 1:
+        (common, n), = frames.most_common(1)
+        if n * 2 > len(acts):
+            for a in acts:
+                if a.frame_start and (a.frame_start, a.frame_end) != common:
+                    findings.append(
+                        Finding(
+                            "frame_differs",
+                            "info",
+                            f"framework period differs from the table's usual {common[0]:%d.%m.%Y}-{common[1]:%d.%m.%Y}",
+                            a.table_no,
+                            a.row_no,
+                            a.frame_raw,
+                        )
+                    )
+    # Hierarchy and reconciliation.
+    nodes = [Node(a.row_no, a.code, a.amount_eur, a.label) for a in acts]
+    findings.extend(infer_parents(table.no, nodes))
+    by_row = {a.row_no: a for a in acts}
+    for a, n in zip(acts, nodes):
+        a.parent_row_no = n.parent
+        a.parent_code = by_row[n.parent].code if n.parent else None
+    for rec in reconcile(table.no, nodes):
+        out.reconciliation.append(rec)
+        if rec.status == "mismatch":
+            findings.append(
+                Finding(
+                    "reconciliation",
+                    "error",
+                    f"row amount {rec.amount_eur} differs from the sum of its {rec.children} children "
+                    f"{rec.children_sum} by {rec.difference}",
+                    table.no,
+                    rec.row_no,
+                    rec.code,
+                )
+            )
+    for a in acts:
+        for party, pkov, kind in split_parties(a.responsible):
+            out.parties.append(Party(a.table_no, a.row_no, party, pkov, kind))
+    return acts
+
+
+def _normalize_indicators(table: RawTable, columns: dict[str, int], out: NormalizedDocument) -> list[Indicator]:
+    inds = []
+    gcol = group_column(table.header, columns)
+    group = clean_text(table.header[gcol]) if gcol is not None else None
+    for row_no, row in enumerate(table.rows, start=1):
+        cells = row.cells
+        if gcol is not None and clean_text(_cell(cells, gcol)):
+            group = clean_text(_cell(cells, gcol))
+        t1_raw = _cell(cells, columns.get("target_plan_year"))
+        t2_raw = _cell(cells, columns.get("target_2029"))
+        t1, t2 = parse_number(t1_raw), parse_number(t2_raw)
+        for raw, parsed, what in ((t1_raw, t1, "plan-year target"), (t2_raw, t2, "2029 target")):
+            if parsed.problem:
+                out.findings.append(Finding("unparseable_target", "error", f"{what}: {parsed.problem}", table.no, row_no, raw))
+        if t1.value is not None and t2.value is not None and t1.value > t2.value:
+            out.findings.append(
+                Finding("target_decreases", "info", f"plan-year target {t1.value} is higher than the 2029 target {t2.value}", table.no, row_no)
+            )
+        name = clean_text(_cell(cells, columns.get("indicator")))
+        if not name:
+            out.findings.append(Finding("empty_indicator", "warning", "the indicator's name is empty", table.no, row_no))
+        inds.append(
+            Indicator(
+                table_no=table.no,
+                row_no=row_no,
+                group_label=group,
+                indicator=name,
+                unit=clean_text(_cell(cells, columns.get("unit"))) or None,
+                target_plan_year=t1.value,
+                target_2029=t2.value,
+                explanation=clean_text(_cell(cells, columns.get("explanation"))) or None,
+                target_plan_year_raw=t1_raw or None,
+                target_2029_raw=t2_raw or None,
+                page_from=row.page_from,
+                page_to=row.page_to,
+            )
+        )
+    return inds
+
+
+def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> NormalizedDocument:
+    ident = read_identity(doc)
+    rec = DocumentRecord(
+        file_name=file_name,
+        sha256=sha256,
+        source_format=doc.source_format,
+        engine=doc.engine,
+        page_count=doc.page_count,
+        title=ident.title,
+        directive_no=ident.directive_no,
+        directive_date=ident.directive_date,
+        plan_start=ident.plan_start,
+        plan_end=ident.plan_end,
+        amended_by_no=ident.amended_by_no,
+        amended_by_date=ident.amended_by_date,
+    )
+    out = NormalizedDocument(document=rec)
+    for note in doc.notes:
+        out.findings.append(
+            Finding(note.rule, note.severity, note.message, note.table_no, note.row_no, note.raw_text)
+        )
+    if rec.directive_no is None:
+        out.findings.append(Finding("no_directive", "warning", "no 'käskkirjaga nr N' approval line found"))
+    if rec.plan_start is None:
+        out.findings.append(Finding("no_plan_period", "warning", "no plan period ('perioodil DD.MM.YYYY – DD.MM.YYYY') in the title"))
+    for table in sorted(doc.tables, key=lambda t: t.no):
+        kind = table_kind(table.caption, table.header)
+        columns, missing = resolve_columns(table.header, kind) if kind != "unknown" else ({}, [])
+        if missing:
+            out.findings.append(
+                Finding("header_by_position", "warning", f"header names no column for {', '.join(missing)}; placed by position", table.no, None, " | ".join(table.header))
+            )
+        kov, _ = table_kov(doc, table, kind)
+        if kind == "schedule":
+            acts = _normalize_schedule(table, columns, kov, rec, out)
+            if kov is None:
+                guessed = _responsible_kov(acts)
+                if guessed:
+                    kov = guessed
+                    for a in acts:
+                        a.kov = kov
+            out.activities.extend(acts)
+        elif kind == "indicator":
+            out.indicators.extend(_normalize_indicators(table, columns, out))
+        else:
+            out.findings.append(Finding("unknown_table", "warning", f"cannot tell whether {table.caption!r} is a schedule or indicator table", table.no))
+        out.tables.append(
+            TableRecord(
+                table_no=table.no,
+                caption=clean_text(table.caption),
+                kind=kind,
+                kov=kov,
+                header=[clean_text(h) for h in table.header],
+                page_from=table.page_from,
+                page_to=table.page_to,
+                row_count=len(table.rows),
+            )
+        )
+    numbers = sorted(t.no for t in doc.tables)
+    if numbers:
+        missing_nos = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
+        for no in missing_nos:
+            out.findings.append(Finding("missing_table", "error", f"Tabel {no} was not found", no))
+    return out
+

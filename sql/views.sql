@@ -1,0 +1,35 @@
+-- Views over the warehouse. Recreated on every write, so they always match this
+-- version of the code.
+
+-- The newest version of each annex (by what it is: directive + plan period).
+CREATE OR REPLACE VIEW latest_documents AS
+SELECT * FROM documents d
+WHERE d.version = (SELECT max(version) FROM documents x WHERE x.annex_key = d.annex_key);
+
+CREATE OR REPLACE VIEW latest_activities AS
+SELECT a.* FROM activities a JOIN latest_documents USING (document_id);
+
+CREATE OR REPLACE VIEW latest_indicators AS
+SELECT i.* FROM indicators i JOIN latest_documents USING (document_id);
+
+-- Each parent row's amount against the sum of its children, to the cent.
+CREATE OR REPLACE VIEW reconciliation AS
+SELECT document_id, table_no, row_no, code, amount_eur, children_sum, difference, status, children
+FROM reconciliation_checks;
+
+-- Planned amount per municipality: the KOV total rows (the root row of each
+-- partner table, the row that has no parent and has children).
+CREATE OR REPLACE VIEW kov_totals AS
+SELECT a.document_id, a.kov, a.table_no, a.amount_eur AS total_eur
+FROM activities a
+WHERE a.kov IS NOT NULL
+  AND a.parent_row_no IS NULL
+  AND EXISTS (SELECT 1 FROM activities c
+              WHERE c.document_id = a.document_id AND c.table_no = a.table_no
+                AND c.parent_row_no = a.row_no);
+
+-- Findings with the row they are about.
+CREATE OR REPLACE VIEW issues_with_rows AS
+SELECT v.*, a.code, a.label
+FROM validation_issues v
+LEFT JOIN activities a USING (document_id, table_no, row_no);
