@@ -1,0 +1,95 @@
+"""Compare a warehouse's rows with the transcription, cell by cell.
+
+The transcription (samples/transcription/annex-2025.json) was made by hand from the
+real annex; its `norm` values are what a perfect extractor produces. Every mismatch
+is returned as a readable line, so a failing test says exactly which cell is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+
+ACTIVITY_FIELDS = ["code", "label", "frame_start", "frame_end", "period_start", "period_end", "amount_eur", "responsible"]
+INDICATOR_FIELDS = ["indicator", "unit", "target_plan_year", "target_2029", "explanation"]
+
+
+def _norm_value(v):
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return v.normalize() if v == v.to_integral_value() else v
+    return v
+
+
+def _expected_value(field: str, v):
+    if v is None:
+        return None
+    if field in ("amount_eur", "target_plan_year", "target_2029"):
+        d = Decimal(str(v))
+        return d.normalize() if d == d.to_integral_value() else d
+    return v
+
+
+def compare(db_path, transcription: dict, document_id: int | None = None) -> list[str]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        if document_id is None:
+            document_id = con.execute("SELECT max(document_id) FROM documents").fetchone()[0]
+        problems: list[str] = []
+        tables = {r[0]: r for r in con.execute(
+            "SELECT table_no, caption, kind, kov, row_count FROM annex_tables WHERE document_id = ?", [document_id]).fetchall()}
+        for key, t in transcription["tables"].items():
+            no = int(key)
+            if no not in tables:
+                problems.append(f"Tabel {no}: missing")
+                continue
+            _, caption, kind, kov, row_count = tables[no]
+            if caption != t["caption"]:
+                problems.append(f"Tabel {no}: caption {caption!r} != {t['caption']!r}")
+            if kind != t["kind"]:
+                problems.append(f"Tabel {no}: kind {kind!r} != {t['kind']!r}")
+            if kov != t["kov"]:
+                problems.append(f"Tabel {no}: kov {kov!r} != {t['kov']!r}")
+            if row_count != len(t["rows"]):
+                problems.append(f"Tabel {no}: {row_count} rows, expected {len(t['rows'])}")
+            if t["kind"] == "schedule":
+                fields, table = ACTIVITY_FIELDS, "activities"
+            else:
+                fields, table = INDICATOR_FIELDS, "indicators"
+            got = con.execute(
+                f"SELECT row_no, {', '.join(fields)} FROM {table} WHERE document_id = ? AND table_no = ? ORDER BY row_no",
+                [document_id, no],
+            ).fetchall()
+            for i, exp in enumerate(t["rows"], start=1):
+                if i > len(got):
+                    problems.append(f"Tabel {no} row {i}: missing")
+                    continue
+                row = dict(zip(["row_no", *fields], got[i - 1]))
+                for f in fields:
+                    e = _expected_value(f, exp["norm"].get(f))
+                    g = _norm_value(row[f])
+                    if e != g:
+                        problems.append(f"Tabel {no} row {i} {f}: got {g!r}, expected {e!r}")
+                if t["kind"] == "indicator":
+                    g = con.execute(
+                        "SELECT group_label FROM indicators WHERE document_id = ? AND table_no = ? AND row_no = ?",
+                        [document_id, no, i]).fetchone()[0]
+                    if g != exp["norm"].get("group"):
+                        problems.append(f"Tabel {no} row {i} group_label: got {g!r}, expected {exp['norm'].get('group')!r}")
+            if len(got) > len(t["rows"]):
+                for extra in got[len(t["rows"]):]:
+                    problems.append(f"Tabel {no}: unexpected extra row {extra}")
+        return problems
+    finally:
+        con.close()
+
+
+def count_cells(transcription: dict) -> int:
+    n = 0
+    for t in transcription["tables"].values():
+        fields = ACTIVITY_FIELDS if t["kind"] == "schedule" else INDICATOR_FIELDS
+        n += len(t["rows"]) * len(fields)
+    return n
