@@ -384,16 +384,22 @@ def _docs(db: str, document_id: int | None) -> list[int]:
 # -------------------------------------------------------------------- sql
 
 @main.command("sql")
-@click.argument("statement")
+@click.argument("statement", required=False)
+@click.option("-f", "--file", "sql_file", type=click.File("r", encoding="utf-8"),
+              help="Read the statement from a file (- for standard input), e.g. sql/examples/*.sql.")
 @DB_OPTION
 @output_options
-def sql_command(statement, db, fmt):
+def sql_command(statement, sql_file, db, fmt):
     """Run an SQL statement against the warehouse, read-only.
 
     Example: extract sql "SELECT kov, total_eur FROM kov_totals"
     """
     import duckdb
 
+    if sql_file is not None:
+        statement = sql_file.read()
+    if not statement:
+        raise click.UsageError("give a STATEMENT or --file")
     try:
         names, rows = query(db, statement)
     except WarehouseError as exc:
@@ -403,6 +409,114 @@ def sql_command(statement, db, fmt):
         err.print(f"error: {db}: {str(exc).splitlines()[0]}", markup=False, highlight=False)
         sys.exit(EXIT_FINDINGS)
     print_rows(names, rows, fmt)
+
+
+# ------------------------------------------------------------ versions/diff
+
+@main.command("versions")
+@DB_OPTION
+@output_options
+def versions(db, fmt):
+    """List every loaded document version, newest last."""
+    try:
+        names, rows = query(
+            db,
+            """SELECT document_id, annex_key, version, file_name, source_format, engine,
+                      directive_no, amended_by_no, amended_by_date, ingested_at
+               FROM documents ORDER BY annex_key, version""",
+        )
+    except WarehouseError as exc:
+        _fail_warehouse(str(exc), fmt == "json")
+        return
+    print_rows(names, rows, fmt)
+
+
+def _version_ref(db: str, ref: str) -> int:
+    from load.diff import document_for_sha256
+
+    if ref.isdigit() and not os.path.exists(ref):
+        return int(ref)
+    if not os.path.isfile(ref):
+        raise click.BadParameter(f"{ref}: neither a document id nor a file")
+    doc_id = document_for_sha256(db, sha256_of(ref))
+    if doc_id is None:
+        raise click.BadParameter(f"{ref}: this file is not in {db}; ingest it first (extract {ref} --db {db})")
+    return doc_id
+
+
+@main.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: lists added, removed, changed.")
+def diff(old, new, db, as_json):
+    """What changed between two versions of an annex.
+
+    OLD and NEW are document ids (see `extract versions`) or files already
+    ingested. Without them: the two newest versions of the latest annex.
+    """
+    from load.diff import diff_versions, latest_two
+
+    try:
+        if old is None and new is None:
+            old_id, new_id = latest_two(db)
+        elif old is not None and new is not None:
+            old_id, new_id = _version_ref(db, old), _version_ref(db, new)
+        else:
+            raise click.UsageError("give both OLD and NEW, or neither")
+        result = diff_versions(db, old_id, new_id)
+    except WarehouseError as exc:
+        _fail_warehouse(str(exc), as_json)
+        return
+    except LookupError as exc:
+        err.print(f"error: {db}: {exc.args[0]}", markup=False, highlight=False)
+        sys.exit(EXIT_FINDINGS)
+    if as_json:
+        click.echo(dumps(result.as_dict()))
+        return
+    _print_diff(result)
+
+
+def _print_diff(result) -> None:
+    out = stdout_console()
+    o, n = result.old, result.new
+    out.print(
+        f"document {o['document_id']} (version {o['version']}, {o['file_name']}) → "
+        f"document {n['document_id']} (version {n['version']}, {n['file_name']})",
+        markup=False, highlight=False,
+    )
+    t = Table(title=f"Changed rows ({len(result.changed)})")
+    for c in ("Tabel", "code", "label", "column", "old", "new", "Δ"):
+        t.add_column(c, overflow="fold", justify="right" if c in ("Tabel", "Δ") else "left")
+    for item in result.changed:
+        for col, ch in item["columns"].items():
+            t.add_row(str(item["table_no"]), item["code"] or "", (item["label"] or "")[:60], col,
+                      _fmt(ch["old"]), _fmt(ch["new"]), _fmt(ch.get("difference")))
+    out.print(t)
+    for title, items in (("Added rows", result.added), ("Removed rows", result.removed)):
+        t = Table(title=f"{title} ({len(items)})")
+        for c in ("Tabel", "code", "label", "amount / target"):
+            t.add_column(c, overflow="fold")
+        for item in items:
+            value = item.get("amount_eur", item.get("target_plan_year"))
+            t.add_row(str(item["table_no"]), item["code"] or "", (item["label"] or "")[:70], _fmt(value))
+        out.print(t)
+    t = Table(title="Planned amount per KOV")
+    for c in ("KOV", "old €", "new €", "Δ €"):
+        t.add_column(c, justify="left" if c == "KOV" else "right")
+    for k in result.kov_totals:
+        t.add_row(k["kov"], _eur(k["old"]), _eur(k["new"]), _eur(k["difference"]) if k["difference"] else "")
+    out.print(t)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _eur(value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
 
 
 # ----------------------------------------------------------------- export

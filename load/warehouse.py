@@ -81,6 +81,7 @@ class WriteSession:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
+        self.changed = False  # only a session that loaded something replaces the file
 
     def has_sha256(self, sha256: str) -> bool:
         return bool(self.con.execute("SELECT 1 FROM documents WHERE sha256 = ?", [sha256]).fetchone())
@@ -92,6 +93,7 @@ class WriteSession:
         try:
             result = _insert_document(con, doc, force=force, extra=extra or {})
             con.execute("COMMIT")
+            self.changed = True
             return result
         except BaseException:
             con.execute("ROLLBACK")
@@ -117,9 +119,10 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
         ok = False
         try:
             _apply_schema(con)
-            yield WriteSession(con)
+            session = WriteSession(con)
+            yield session
             con.execute("CHECKPOINT")
-            ok = True
+            ok = session.changed
         finally:
             con.close()
         if ok:
