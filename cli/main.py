@@ -48,7 +48,7 @@ DB_OPTION = click.option(
     help="The DuckDB warehouse file.",
 )
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one error, one line, however long
 
 
 def _log_path() -> Path:

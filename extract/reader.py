@@ -71,7 +71,9 @@ def sniff_format(path: str | Path) -> str:
             raise InputError(p, "is a damaged ZIP/Office file") from None
         raise InputError(p, "is a ZIP file but neither a DOCX nor a DigiDoc container")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(p, "is an old binary Word/Excel file (.doc/.xls); save it as DOCX or PDF")
+        raise InputError(
+            p, "is a password-protected or old binary Office file (.doc); save it as DOCX or PDF without a password"
+        )
     raise InputError(p, f"unsupported format (not a PDF or DOCX; starts with {head[:8]!r})")
 
 
@@ -89,22 +91,32 @@ def read_document(
     size = p.stat().st_size
     if size > limits.max_file_bytes:
         raise InputError(
-            p, f"is {size / 1e6:.1f} MB, over the limit of {limits.max_file_bytes / 1e6:.0f} MB (--max-file-mb)"
+            p, f"is {size / 2**20:.2f} MB, over the limit of {limits.max_file_bytes / 2**20:g} MB (--max-file-mb)"
         )
     if fmt == "docx":
         if engine not in ("auto", "docx"):
             raise InputError(p, f"is a DOCX; engine {engine!r} reads only PDFs")
+        import zlib
+
+        from docx.opc.exceptions import PackageNotFoundError
+        from lxml.etree import XMLSyntaxError
+
         from extract.docx_engine import read_docx
 
         try:
-            return read_docx(p)
-        except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-            raise InputError(p, f"is a damaged DOCX ({exc})") from None
-    if fmt == "pdf":
+            doc = read_docx(p)
+        except (KeyError, ValueError, EOFError, zlib.error, zipfile.BadZipFile,
+                XMLSyntaxError, PackageNotFoundError) as exc:
+            raise InputError(p, f"is a damaged DOCX ({type(exc).__name__}: {exc})") from None
+    elif fmt == "pdf":
         name = DEFAULT_PDF_ENGINE if engine == "auto" else engine
         if name == "docx":
             raise InputError(p, "is a PDF; engine 'docx' reads only DOCX files")
         from extract.pdf import read_pdf
 
-        return read_pdf(p, engine=name, limits=limits, password=password)
-    raise InputError(p, f"unsupported format {fmt!r}")
+        doc = read_pdf(p, engine=name, limits=limits, password=password)
+    else:
+        raise InputError(p, f"unsupported format {fmt!r}")
+    if not doc.tables:
+        raise InputError(p, "does not look like an annex: no table with a 'Tabel N.' caption")
+    return doc
