@@ -19,7 +19,6 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,7 +27,8 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.output import dumps, output_options, print_rows, stdout_console
-from cli.pipeline import Options, Outcome, process_file
+from cli.ingest import ingest_files
+from cli.pipeline import Options, Outcome
 from extract.reader import ENGINES, Limits, sha256_of
 from load import WarehouseBusy, WarehouseError, loaded_sha256, query, write_session
 
@@ -119,46 +119,11 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
         member=member,
         require_signature=require_signature,
     )
-    outcomes: list[Outcome] = []
-    todo: list[Outcome] = []
-    for f in files:
-        o = Outcome(path=f)
-        outcomes.append(o)
-        try:
-            o.sha256 = sha256_of(f) if os.path.isfile(f) else None
-            if o.sha256 and not force and (doc_id := loaded_sha256(db, o.sha256)) is not None:
-                o.status, o.message = "skipped", f"already loaded as document {doc_id} (same sha256)"
-                continue
-        except WarehouseError as exc:
-            return _fail_warehouse(str(exc), as_json)
-        except OSError:
-            pass  # process_file reports it as bad input
-        todo.append(o)
-
     progress = not (quiet or as_json) and err.is_terminal
-    if todo:
-        try:
-            with write_session(db, wait=wait) as session:
-                for o, done in _run(todo, opts, jobs, progress):
-                    o.__dict__.update(done.__dict__)
-                    if o.status != "extracted":
-                        continue
-                    try:
-                        res = session.load(o.doc, force=force, extra=o.extra)
-                    except Exception as exc:  # noqa: BLE001 - one file's load failed
-                        o.status = "internal_error"
-                        o.message = f"{o.path}: could not be loaded ({type(exc).__name__}: {exc})"
-                        import traceback
-
-                        o.traceback = traceback.format_exc()
-                        continue
-                    o.status = "loaded"
-                    o.extra["document_id"], o.extra["version"] = res.document_id, res.version
-                    o.extra["replaced"] = res.replaced
-        except WarehouseBusy as exc:
-            return _fail_warehouse(str(exc), as_json)
-        except WarehouseError as exc:
-            return _fail_warehouse(str(exc), as_json)
+    try:
+        outcomes = ingest_files(files, db, opts, jobs=jobs, force=force, wait=wait, progress=progress)
+    except (WarehouseBusy, WarehouseError) as exc:
+        return _fail_warehouse(str(exc), as_json)
 
     for o in outcomes:
         if o.status == "internal_error":
@@ -173,23 +138,6 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
     else:
         _print_summary(outcomes, db, quiet)
     sys.exit(code)
-
-
-def _run(todo: list[Outcome], opts: Options, jobs: int, progress: bool):
-    """Yield (outcome, processed) in input order; workers extract, we write."""
-    if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(process_file, o.path, opts, o.sha256) for o in todo]
-            for o, fut in zip(todo, futures):
-                yield o, fut.result()
-        return
-    for o in todo:
-        if progress:
-            with err.status(f"reading {o.path} …"):
-                done = process_file(o.path, opts, o.sha256)
-        else:
-            done = process_file(o.path, opts, o.sha256)
-        yield o, done
 
 
 def _exit_code(outcomes: list[Outcome], allow_partial: bool) -> int:

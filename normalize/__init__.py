@@ -272,7 +272,25 @@ def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> N
         out.findings.append(Finding("no_directive", "warning", "no 'käskkirjaga nr N' approval line found"))
     if rec.plan_start is None:
         out.findings.append(Finding("no_plan_period", "warning", "no plan period ('perioodil DD.MM.YYYY – DD.MM.YYYY') in the title"))
-    for table in sorted(doc.tables, key=lambda t: t.no):
+    seen: dict[int, RawTable] = {}
+    for table in doc.tables:
+        if table.no in seen:
+            # Two captions with one number: the rows of the second cannot be told
+            # apart from the first's in the warehouse, so they are reported, not merged.
+            out.findings.append(
+                Finding(
+                    "duplicate_table",
+                    "error",
+                    f"a second 'Tabel {table.no}.' (pages {table.page_from}–{table.page_to}) with "
+                    f"{len(table.rows)} rows was not loaded",
+                    table.no,
+                    None,
+                    table.caption,
+                )
+            )
+            continue
+        seen[table.no] = table
+    for table in sorted(seen.values(), key=lambda t: t.no):
         kind = table_kind(table.caption, table.header)
         columns, missing = resolve_columns(table.header, kind) if kind != "unknown" else ({}, [])
         if missing:

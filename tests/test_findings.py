@@ -303,3 +303,11 @@ def test_check_exits_1_on_errors(tmp_path):
     result = run_cli("check", "--db", str(db))
     assert result.exit_code == 1
     assert "reconciliation" in result.output and "mismatch" in result.output
+
+
+def test_a_second_table_with_the_same_number_is_reported_not_merged():
+    d = doc_with([row("3.5.2.1 A", "1")])
+    d.tables.append(RawTable(1, "Tabel 1. Tegevuste ajakava", SCHEDULE_HEADER, [RawRow(row("3.5.2.1 B", "2"))]))
+    doc = normalize_document(d, "x", "x.docx")
+    assert [a.label for a in doc.activities] == ["A"]
+    assert any(f.rule == "duplicate_table" and f.severity == "error" for f in doc.findings)
