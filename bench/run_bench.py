@@ -1,0 +1,245 @@
+"""Benchmark: speed, memory and scaling of the pipeline against the libraries it is
+built on, all measured in one run on this machine (ratios, not absolute seconds).
+
+    make bench            # = .venv/bin/python bench/run_bench.py --out bench/results
+
+Writes bench/results/bench.json and bench/results/bench.md. Every figure is a median
+of --repeat runs (at least 5 for the end-to-end PDF ingest), each into a fresh
+warehouse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cli.ingest import ingest_files  # noqa: E402
+from cli.pipeline import Options  # noqa: E402
+
+PDF = ROOT / "samples" / "annex-2025.pdf"
+DOCX = ROOT / "samples" / "annex-2025.docx"
+
+TARGETS = {
+    "e2e_vs_pdfplumber": ("end-to-end PDF / pdfplumber extract_tables", "<=", 1.5),
+    "camelot_vs_e2e": ("camelot lattice / end-to-end PDF", ">=", 3.0),
+    "reingest_seconds": ("unchanged re-ingest, seconds", "<", 0.3),
+    "jobs2_speedup": ("batch of 20: --jobs 1 / --jobs 2", ">=", 1.6),
+    "scale10_time_ratio": ("10x annex time / 1x", "<=", 11.0),
+    "scale10_rss_ratio": ("10x annex peak RSS / 1x", "<", 2.0),
+    "pdfium_vs_floor": ("pdfium engine end-to-end / bare pypdfium2 read", "<=", 3.0),
+}
+
+
+def timed(fn, repeat: int) -> tuple[float, list[float]]:
+    runs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs), runs
+
+
+def fresh_ingest(paths, engine="auto", jobs=1):
+    d = tempfile.mkdtemp(prefix="bench-")
+    try:
+        out = ingest_files([str(p) for p in paths], os.path.join(d, "w.duckdb"), Options(engine=engine), jobs=jobs)
+        bad = [o for o in out if o.status != "loaded"]
+        if bad:
+            raise RuntimeError(f"ingest failed: {bad[0].message}")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def pdfplumber_baseline(path: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            page.extract_tables()
+            page.close()
+
+
+def camelot_baseline(path: Path) -> None:
+    import camelot
+
+    camelot.read_pdf(str(path), pages="all", flavor="lattice")
+
+
+def pdfium_floor(path: Path) -> None:
+    """Read every character (text and box) and every page object: the least any
+    engine on pypdfium2 must do."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(str(path))
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    for page in pdf:
+        tp = page.get_textpage()
+        n = raw.FPDFText_CountChars(tp)
+        for i in range(n):
+            raw.FPDFText_GetUnicode(tp, i)
+            raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
+        for obj in page.get_objects(max_depth=2):
+            obj.get_pos()
+        tp.close()
+        page.close()
+    pdf.close()
+
+
+def make_copies(src: Path, n: int, d: Path) -> list[Path]:
+    """n byte-distinct copies (a comment after %%EOF) so none is skipped as loaded."""
+    out = []
+    data = src.read_bytes()
+    for i in range(n):
+        p = d / f"copy-{i:02d}{src.suffix}"
+        p.write_bytes(data + f"\n% copy {i}\n".encode() if src.suffix == ".pdf" else data)
+        out.append(p)
+    return out
+
+
+def make_long(src: Path, times: int, dest: Path) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(str(src))
+    w = PdfWriter()
+    for _ in range(times):
+        for page in reader.pages:
+            w.add_page(page)
+    with open(dest, "wb") as fh:
+        w.write(fh)
+    return dest
+
+
+RSS_SNIPPET = """
+import resource, sys, tempfile, os
+sys.path.insert(0, sys.argv[1])
+from cli.ingest import ingest_files
+from cli.pipeline import Options
+d = tempfile.mkdtemp()
+out = ingest_files([sys.argv[2]], os.path.join(d, 'w.duckdb'), Options(engine=sys.argv[3]))
+assert out[0].status == 'loaded', out[0].message
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss_kb(path: Path, engine: str) -> int:
+    out = subprocess.run(
+        [sys.executable, "-c", RSS_SNIPPET, str(ROOT), str(path), engine],
+        check=True, capture_output=True, text=True,
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--batch", type=int, default=20)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats, smaller batch (a smoke run)")
+    args = ap.parse_args()
+    if args.quick:
+        args.repeat, args.batch = 1, 4
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-work-"))
+    from extract.reader import DEFAULT_PDF_ENGINE
+
+    r: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+               "default_pdf_engine": DEFAULT_PDF_ENGINE, "repeat": args.repeat}
+    print(f"benchmark on {r['machine']}; default PDF engine {DEFAULT_PDF_ENGINE}", flush=True)
+
+    fresh_ingest([PDF])  # warm imports and caches once
+    r["e2e_pdf_s"], r["e2e_pdf_runs"] = timed(lambda: fresh_ingest([PDF]), max(args.repeat, 5))
+    r["e2e_docx_s"], _ = timed(lambda: fresh_ingest([DOCX]), args.repeat)
+    r["pdfplumber_extract_tables_s"], _ = timed(lambda: pdfplumber_baseline(PDF), args.repeat)
+    r["camelot_lattice_s"], _ = timed(lambda: camelot_baseline(PDF), max(1, args.repeat // 2))
+    r["e2e_vs_pdfplumber"] = r["e2e_pdf_s"] / r["pdfplumber_extract_tables_s"]
+    r["camelot_vs_e2e"] = r["camelot_lattice_s"] / r["e2e_pdf_s"]
+    for engine in ("pdfplumber", "pdfium"):
+        try:
+            r[f"e2e_pdf_{engine}_s"], _ = timed(lambda: fresh_ingest([PDF], engine=engine), args.repeat)
+        except Exception as exc:  # noqa: BLE001 - an engine not available is reported
+            r[f"e2e_pdf_{engine}_s"] = None
+            r[f"e2e_pdf_{engine}_error"] = str(exc)
+    r["pdfium_floor_s"], _ = timed(lambda: pdfium_floor(PDF), args.repeat)
+    if r.get("e2e_pdf_pdfium_s"):
+        r["pdfium_vs_floor"] = r["e2e_pdf_pdfium_s"] / r["pdfium_floor_s"]
+    print(f"end-to-end PDF {r['e2e_pdf_s']:.3f}s, pdfplumber {r['pdfplumber_extract_tables_s']:.3f}s, "
+          f"camelot {r['camelot_lattice_s']:.3f}s", flush=True)
+
+    # Unchanged re-ingest: the sha256 is already in the warehouse.
+    db = work / "reingest.duckdb"
+    ingest_files([str(PDF)], str(db), Options())
+    r["reingest_seconds"], _ = timed(lambda: ingest_files([str(PDF)], str(db), Options()), max(args.repeat, 5))
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "cli", str(PDF), "--db", str(db), "-q"], check=True,
+                   capture_output=True, cwd=ROOT)
+    r["reingest_cli_process_s"] = time.perf_counter() - t
+
+    # Batch with one and two workers.
+    copies = make_copies(PDF, args.batch, work)
+    r["batch_files"] = len(copies)
+    r["batch_jobs1_s"], _ = timed(lambda: fresh_ingest(copies, jobs=1), 1)
+    r["batch_jobs2_s"], _ = timed(lambda: fresh_ingest(copies, jobs=2), 1)
+    r["jobs2_speedup"] = r["batch_jobs1_s"] / r["batch_jobs2_s"]
+    print(f"batch of {len(copies)}: jobs1 {r['batch_jobs1_s']:.2f}s, jobs2 {r['batch_jobs2_s']:.2f}s", flush=True)
+
+    # Scaling: the sample's pages repeated ten times.
+    long_pdf = make_long(PDF, 10, work / "annex-10x.pdf")
+    one, _ = timed(lambda: fresh_ingest([PDF]), 1)
+    ten, _ = timed(lambda: fresh_ingest([long_pdf]), 1)
+    r["scale1_s"], r["scale10_s"], r["scale10_time_ratio"] = one, ten, ten / one
+    r["rss_1x_kb"] = peak_rss_kb(PDF, "auto")
+    r["rss_10x_kb"] = peak_rss_kb(long_pdf, "auto")
+    r["scale10_rss_ratio"] = r["rss_10x_kb"] / r["rss_1x_kb"]
+    r["rss_docx_kb"] = peak_rss_kb(DOCX, "auto")
+
+    r["targets"] = {}
+    for key, (label, op, limit) in TARGETS.items():
+        value = r.get(key)
+        met = None if value is None else {"<=": value <= limit, ">=": value >= limit, "<": value < limit}[op]
+        r["targets"][key] = {"label": label, "value": value, "target": f"{op} {limit}", "met": met}
+
+    (out_dir / "bench.json").write_text(json.dumps(r, indent=2))
+    lines = [
+        f"Benchmark on {r['machine']} (default PDF engine: {DEFAULT_PDF_ENGINE}; medians of {args.repeat}+ runs)",
+        "",
+        "| measure | value |", "|---|---|",
+        f"| end-to-end PDF ingest (30 pages) | {r['e2e_pdf_s']:.3f} s |",
+        *(f"| end-to-end PDF, engine {e} | {r[f'e2e_pdf_{e}_s']:.3f} s |" for e in ("pdfplumber", "pdfium") if r.get(f"e2e_pdf_{e}_s")),
+        f"| end-to-end DOCX ingest | {r['e2e_docx_s']:.3f} s |",
+        f"| pdfplumber `extract_tables()` on every page | {r['pdfplumber_extract_tables_s']:.3f} s |",
+        f"| camelot lattice `read_pdf(pages='all')` | {r['camelot_lattice_s']:.3f} s |",
+        f"| bare pypdfium2 read of chars and objects (floor) | {r['pdfium_floor_s']:.3f} s |",
+        f"| unchanged re-ingest (in process / whole CLI process) | {r['reingest_seconds']:.3f} s / {r['reingest_cli_process_s']:.2f} s |",
+        f"| batch of {r['batch_files']}: --jobs 1 / --jobs 2 | {r['batch_jobs1_s']:.2f} s / {r['batch_jobs2_s']:.2f} s |",
+        f"| 10x annex: time 1x / 10x | {r['scale1_s']:.2f} s / {r['scale10_s']:.2f} s |",
+        f"| peak RSS: PDF 1x / PDF 10x / DOCX | {r['rss_1x_kb'] / 1024:.0f} / {r['rss_10x_kb'] / 1024:.0f} / {r['rss_docx_kb'] / 1024:.0f} MB |",
+        "",
+        "| target | value | goal | met |", "|---|---|---|---|",
+        *(f"| {t['label']} | {t['value']:.2f} | {t['target']} | {'yes' if t['met'] else 'NO'} |"
+          if t["value"] is not None else f"| {t['label']} | n/a | {t['target']} | n/a |"
+          for t in r["targets"].values()),
+    ]
+    (out_dir / "bench.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

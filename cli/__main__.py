@@ -1,0 +1,5 @@
+"""`python -m cli …` is `extract …`."""
+
+from cli.main import main
+
+main()
