@@ -8,6 +8,7 @@ typed column, with a finding that says why.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 
 from extract.model import ExtractedDocument, RawTable
 from extract.text import clean_text
@@ -248,20 +249,13 @@ def _normalize_indicators(table: RawTable, columns: dict[str, int], out: Normali
 
 
 def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> NormalizedDocument:
-    ident = read_identity(doc)
     rec = DocumentRecord(
         file_name=file_name,
         sha256=sha256,
         source_format=doc.source_format,
         engine=doc.engine,
         page_count=doc.page_count,
-        title=ident.title,
-        directive_no=ident.directive_no,
-        directive_date=ident.directive_date,
-        plan_start=ident.plan_start,
-        plan_end=ident.plan_end,
-        amended_by_no=ident.amended_by_no,
-        amended_by_date=ident.amended_by_date,
+        **asdict(read_identity(doc)),
     )
     out = NormalizedDocument(document=rec)
     for note in doc.notes:
