@@ -231,6 +231,10 @@ def _print_document(out: Console, o: Outcome) -> None:
             k.add_row(name, _eur(amount))
         k.add_row("[bold]all partners[/]", f"[bold]{_eur(sum(kov_totals.values(), Decimal(0)))}[/]")
         out.print(k)
+    from extract.signatures import describe
+
+    for line in describe(o.extra.get("signatures") or []):
+        out.print(f"Signature: {line}", markup=False, highlight=False)
     rec = Counter(r.status for r in d.reconciliation)
     sev = Counter(f.severity for f in d.findings)
     out.print(

@@ -38,12 +38,21 @@ class Outcome:
     traceback: str | None = None
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that no engine's broad `except
+    Exception` mistakes it for a broken file."""
 
 
 def _alarm(signum, frame):  # pragma: no cover - fires only on a runaway file
     raise _Timeout()
+
+
+def _shown_path(path: str, failed: str, extra: dict) -> str:
+    """The file the user named: a member taken out of a container is shown as
+    `container.asice[member]`, not as its temporary copy."""
+    if failed != path and extra.get("member"):
+        return f"{path}[{extra['member']}]"
+    return path
 
 
 def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome:
@@ -71,7 +80,7 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
         if fmt == "pdf" and signatures is None:
             from extract.signatures import read_pdf_signatures
 
-            signatures = read_pdf_signatures(source)
+            signatures = read_pdf_signatures(source, password=opts.password)
             out.extra["signatures"] = signatures
         if opts.require_signature:
             from extract.signatures import require_intact
@@ -86,7 +95,7 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
             out.doc.findings.extend(signature_findings(signatures))
         out.status = "extracted"
     except InputError as exc:
-        out.status, out.message = "bad_input", f"{exc.path}: {exc.reason}"
+        out.status, out.message = "bad_input", f"{_shown_path(path, exc.path, out.extra)}: {exc.reason}"
     except _Timeout:
         out.status = "bad_input"
         out.message = f"{path}: took longer than {opts.limits.max_seconds:.0f} s to read (--timeout)"

@@ -62,7 +62,8 @@ def sniff_format(path: str | Path) -> str:
             with zipfile.ZipFile(p) as zf:
                 names = set(zf.namelist())
                 if "mimetype" in names:
-                    mime = zf.read("mimetype")[:100].decode("ascii", "replace").strip()
+                    with zf.open("mimetype") as fh:  # read only the head: it may be hostile
+                        mime = fh.read(100).decode("ascii", "replace").strip()
                     if "asic" in mime.lower():
                         return "asice"
                 if "word/document.xml" in names:

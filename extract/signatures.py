@@ -113,6 +113,8 @@ def read_pdf_signatures(path: str | Path, password: str | None = None) -> list[S
         return [unreadable(exc.strerror or str(exc))]
     try:
         return _read_signed_pdf(p, password)
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on bad input
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return [unreadable(f"{type(exc).__name__}: {reason}"[:300])]

@@ -113,7 +113,7 @@ CREATE TABLE IF NOT EXISTS reconciliation_checks (
 CREATE TABLE IF NOT EXISTS signatures (
     document_id        INTEGER NOT NULL,
     signer             VARCHAR,
-    signing_time       TIMESTAMP,
+    signing_time       TIMESTAMP,           -- UTC
     intact             BOOLEAN,             -- NULL: not checked (container signatures)
     covers_whole_file  BOOLEAN,
     container          VARCHAR,             -- 'pdf' (PAdES) | 'asice' | NULL for unsigned

@@ -123,12 +123,14 @@ def make_test_pki() -> None:
 # ---------------------------------------------------------------- PAdES
 
 def sign_pdf(src: Path, dst: Path) -> None:
+    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.signers import pdf_signer
 
     class _FixedClock(dt.datetime):
-        """pyHanko takes the signing time from datetime.now(); pin it."""
+        """pyHanko takes the signing time from datetime.now(); pin it so that a
+        rebuild gives the same bytes."""
 
         @classmethod
         def now(cls, tz=None):
@@ -142,15 +144,26 @@ def sign_pdf(src: Path, dst: Path) -> None:
         reason="Kinnitan (TEST MATERIAL)",
         location="Tallinn",
     )
-    saved = pdf_signer.datetime
-    pdf_signer.datetime = _FixedClock
+    # pyHanko reads the clock for the signing time and for the /ModDate it writes.
+    from pyhanko.pdf_utils.metadata import info, xmp_xml
+
+    clocks = [m for m in (pdf_signer, info, xmp_xml) if getattr(m, "datetime", None) is dt.datetime]
+    for m in clocks:
+        m.datetime = _FixedClock
     try:
         with open(src, "rb") as inf:
             writer = IncrementalPdfFileWriter(inf)
+            # The second /ID entry is random per revision; derive it from the input.
+            id1 = writer.document_id[0]
+            id2 = hashlib.md5(src.read_bytes() + PDF_SIGNING_TIME.isoformat().encode()).digest()
+            writer._document_id = generic.ArrayObject(
+                [generic.ByteStringObject(id1), generic.ByteStringObject(id2)]
+            )
             with open(dst, "wb") as outf:
                 signers.PdfSigner(meta, signer).sign_pdf(writer, output=outf)
     finally:
-        pdf_signer.datetime = saved
+        for m in clocks:
+            m.datetime = dt.datetime
 
 
 def make_modified(signed: Path, dst: Path) -> None:

@@ -1,0 +1,132 @@
+"""The engine-neutral page model every PDF engine produces.
+
+An engine (pdfplumber, pypdfium2, …) reads a page into a `PageGeometry`: the page's
+words with their boxes and fonts, and the straight ruling segments (`Edge`) drawn on
+it. Everything after that (grid.py, repair.py) works on this model only, so an engine
+is interchangeable as long as it fills it the same way. Coordinates are PDF points
+with the origin at the page's top left, y growing downwards (pdfplumber's `top`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+# A font whose name says it is bold ("LiberationSerif-Bold", "DejaVu-Sans-Bold-Semi-
+# Condensed", "Arial,Bold", "…-Black", "…-Heavy"). "Semi-Condensed" alone is not bold.
+BOLD_FONT_RE = re.compile(r"bold|black|heavy", re.IGNORECASE)
+
+# A rectangle thinner than this (pt) in one direction is a ruling drawn as a filled bar,
+# not a box: it stands for one edge along its centre line. Borders of 0.25-1.5 pt are
+# what office programs draw; 2 pt leaves room without taking a shaded cell for a rule.
+THIN_RECT_MAX = 2.0
+
+# A segment shorter than this (pt) is a dot or a joint, not a ruling.
+MIN_EDGE_LENGTH = 1.0
+
+
+def is_bold_font(fontname: str | None) -> bool:
+    return bool(fontname) and bool(BOLD_FONT_RE.search(fontname.split("+")[-1]))
+
+
+@dataclass(frozen=True)
+class Word:
+    """A run of characters with no space between them, on one line, in one font.
+    `space_after`: the PDF draws a blank character right after the word (some
+    producers draw the space at a line end when it fits; a word broken by the column
+    edge never has one)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    fontname: str = ""
+    size: float = 0.0
+    bold: bool = False
+    space_after: bool = False
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A horizontal ("h": top == bottom) or vertical ("v": x0 == x1) ruling segment."""
+
+    orientation: Literal["h", "v"]
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def length(self) -> float:
+        return self.x1 - self.x0 if self.orientation == "h" else self.bottom - self.top
+
+    @staticmethod
+    def horizontal(y: float, x0: float, x1: float) -> "Edge":
+        return Edge("h", min(x0, x1), max(x0, x1), y, y)
+
+    @staticmethod
+    def vertical(x: float, top: float, bottom: float) -> "Edge":
+        return Edge("v", x, x, min(top, bottom), max(top, bottom))
+
+
+@dataclass
+class PageGeometry:
+    """One page: 1-based number, size, words and ruling edges."""
+
+    page_no: int
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+
+def edges_from_segment(x0: float, top: float, x1: float, bottom: float) -> list[Edge]:
+    """A drawn line from (x0, top) to (x1, bottom): one edge if it is axis-parallel."""
+    if abs(top - bottom) <= THIN_RECT_MAX / 2 and abs(x1 - x0) >= MIN_EDGE_LENGTH:
+        return [Edge.horizontal((top + bottom) / 2, x0, x1)]
+    if abs(x1 - x0) <= THIN_RECT_MAX / 2 and abs(bottom - top) >= MIN_EDGE_LENGTH:
+        return [Edge.vertical((x0 + x1) / 2, top, bottom)]
+    return []  # a diagonal: not a ruling
+
+
+def edges_from_rect(x0: float, top: float, x1: float, bottom: float, *, stroked: bool) -> list[Edge]:
+    """A rectangle as ruling edges. A thin one (filled or stroked) is a single rule
+    along its centre line; a larger stroked one is a box with four sides; a larger
+    filled-only one is shading, not a border."""
+    w, h = abs(x1 - x0), abs(bottom - top)
+    x0, x1 = min(x0, x1), max(x0, x1)
+    top, bottom = min(top, bottom), max(top, bottom)
+    if h <= THIN_RECT_MAX and w >= MIN_EDGE_LENGTH and w > h:
+        return [Edge.horizontal((top + bottom) / 2, x0, x1)]
+    if w <= THIN_RECT_MAX and h >= MIN_EDGE_LENGTH and h > w:
+        return [Edge.vertical((x0 + x1) / 2, top, bottom)]
+    if w < MIN_EDGE_LENGTH or h < MIN_EDGE_LENGTH or not stroked:
+        return []
+    return [
+        Edge.horizontal(top, x0, x1),
+        Edge.horizontal(bottom, x0, x1),
+        Edge.vertical(x0, top, bottom),
+        Edge.vertical(x1, top, bottom),
+    ]
+
+
+class PdfUnreadable(Exception):
+    """The engine could not parse the file (truncated, garbage, broken structure)."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(detail)
+
+
+class PdfEncrypted(Exception):
+    """The file is encrypted and no password, or a wrong one, was given."""

@@ -1,0 +1,464 @@
+"""Ruled tables on one page: from ruling edges and words to table fragments.
+
+Pure functions on a `PageGeometry`, each named for one geometric idea:
+
+* `snap_edges` / `join_edges`: rules drawn as several touching or slightly offset
+  segments become one rule per line (a producer may draw each cell's border on its
+  own, or a border as a thin filled rectangle);
+* `find_table_regions`: the connected sets of horizontal and vertical rules, one per
+  ruled table on the page;
+* `close_open_sides`: a table cut by the page end may have no rule under its last row
+  (or over its first): the vertical rules say where it ends;
+* `cell_grid`: rows between horizontal rules, columns between vertical rules, cells
+  merged where the rule between two grid positions is missing (spanning cells);
+* `assign_words` / `cell_text`: each word goes to the cell holding its centre (for a
+  word straying over a border, the cell holding most of it); a cell's words are
+  grouped into lines and the lines joined as printed lines are joined.
+
+The result per page is a `PageLayout`: its table `Fragment`s (one per ruled table on
+the page, rows as drawn) and the `TextLine`s outside any table.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extract.pdf.geometry import Edge, PageGeometry, Word
+from extract.text import DASHES, join_lines
+
+# Rules whose positions differ by less than this (pt) are one rule: producers draw a
+# cell's border a fraction of a point off its neighbour's (line width, rounding).
+SNAP_TOLERANCE = 3.0
+# Collinear segments with a gap smaller than this (pt) are one rule (WeasyPrint draws
+# every cell's border separately; joints leave sub-point gaps).
+JOIN_TOLERANCE = 3.0
+# A vertical and a horizontal rule this close (pt) to each other touch.
+INTERSECTION_TOLERANCE = 3.0
+# A rule separates two grid positions when it covers at least this share of their
+# common side; less is a stub, and the positions belong to one merged cell.
+SEPARATOR_MIN_COVER = 0.5
+# A ruled region needs at least this many vertical rules (its two sides) to be a table.
+MIN_VERTICAL_RULES = 2
+# Words whose tops differ by less than this share of their font size are on one line.
+LINE_TOP_TOLERANCE = 0.5
+# Two words on a line closer than this share of the font size were one run of text
+# split by a font change (no space between them); farther apart, a space.
+WORD_GAP_RATIO = 0.1
+# A word too long for its column is broken inside the word, with no hyphen: the line
+# holds that one word and ends closer than this share of the font size to the cell's
+# right text edge (less than one glyph more would fit: ~0.25 em seen, a glyph is up to
+# ~0.6 em). Such a break is only marked here (WORD_BREAK); repair.py decides with the
+# document's vocabulary whether it was a break inside a word or between two words.
+WORD_BREAK_MAX_SLACK = 0.5
+# A cell's text is left-aligned when it starts at most this share of the font size from
+# the cell's left rule (cell padding); only then is its right text edge known.
+MAX_CELL_PADDING = 1.0
+# Marks a line break that may fall inside a word (see WORD_BREAK_MAX_SLACK). It is a
+# zero-width space, so it is never mistaken for text; repair.py resolves every one.
+WORD_BREAK = "\u200b"
+# Closing punctuation: what, besides a lower-case letter, the rest of a word broken by
+# the column edge may start with on the next line.
+CLOSING_PUNCTUATION = ")]}»”“’,.;:!?"
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of running text outside any table."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    page_no: int
+
+
+@dataclass
+class FragmentRow:
+    """One grid row of a table fragment. `cells` has one text per grid column; a
+    position covered by a merged cell (from the left or from above) is "". `spans`
+    gives (columns, rows) for a cell's top-left position and (0, 0) for a covered one;
+    `cell_boxes` the box (x0, top, x1, bottom) of the cell owning each position."""
+
+    cells: list[str]
+    top: float
+    bottom: float
+    cell_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    bold: bool = False  # every filled cell of the row set in bold (a header row, often)
+
+
+@dataclass
+class Fragment:
+    """The part of a ruled table drawn on one page. `open_top` / `open_bottom`: the
+    page has no rule over the first / under the last row (the table is cut there)."""
+
+    page_no: int
+    bbox: tuple[float, float, float, float]
+    rows: list[FragmentRow]
+    open_top: bool = False
+    open_bottom: bool = False
+    columns: list[float] = field(default_factory=list)  # x of the column rules
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.rows[0].cells) if self.rows else 0
+
+
+@dataclass
+class PageLayout:
+    page_no: int
+    width: float
+    height: float
+    fragments: list[Fragment]
+    lines: list[TextLine]
+
+
+# ---------------------------------------------------------------------------- edges
+
+
+def _cluster(values: list[float], tolerance: float) -> list[list[int]]:
+    """Indices of `values` grouped so that sorted neighbours closer than `tolerance`
+    share a group."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    groups: list[list[int]] = []
+    last = None
+    for i in order:
+        if last is None or values[i] - last > tolerance:
+            groups.append([])
+        groups[-1].append(i)
+        last = values[i]
+    return groups
+
+
+def snap_edges(edges: list[Edge], tolerance: float = SNAP_TOLERANCE) -> list[Edge]:
+    """Horizontal rules at nearly the same y moved to their mean y; vertical rules at
+    nearly the same x to their mean x."""
+    out: list[Edge] = []
+    for orient in ("h", "v"):
+        group = [e for e in edges if e.orientation == orient]
+        pos = [e.top if orient == "h" else e.x0 for e in group]
+        for idx in _cluster(pos, tolerance):
+            mean = sum(pos[i] for i in idx) / len(idx)
+            for i in idx:
+                e = group[i]
+                out.append(Edge.horizontal(mean, e.x0, e.x1) if orient == "h" else Edge.vertical(mean, e.top, e.bottom))
+    return out
+
+
+def join_edges(edges: list[Edge], tolerance: float = JOIN_TOLERANCE) -> list[Edge]:
+    """Collinear rules that overlap or nearly touch joined into one (after snapping,
+    collinear means exactly equal position)."""
+    out: list[Edge] = []
+    by_line: dict[tuple[str, float], list[Edge]] = {}
+    for e in edges:
+        by_line.setdefault((e.orientation, e.top if e.orientation == "h" else e.x0), []).append(e)
+    for (orient, pos), group in by_line.items():
+        spans = sorted((e.x0, e.x1) if orient == "h" else (e.top, e.bottom) for e in group)
+        start, end = spans[0]
+        for a, b in spans[1:]:
+            if a <= end + tolerance:
+                end = max(end, b)
+            else:
+                out.append(Edge.horizontal(pos, start, end) if orient == "h" else Edge.vertical(pos, start, end))
+                start, end = a, b
+        out.append(Edge.horizontal(pos, start, end) if orient == "h" else Edge.vertical(pos, start, end))
+    return out
+
+
+def _touch(h: Edge, v: Edge, tol: float = INTERSECTION_TOLERANCE) -> bool:
+    return h.x0 - tol <= v.x0 <= h.x1 + tol and v.top - tol <= h.top <= v.bottom + tol
+
+
+def find_table_regions(edges: list[Edge]) -> list[list[Edge]]:
+    """The connected groups of rules (a horizontal and a vertical rule are connected
+    where they touch) that have enough vertical rules to be a table, top to bottom."""
+    hs = [e for e in edges if e.orientation == "h"]
+    vs = [e for e in edges if e.orientation == "v"]
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Vertical rules sorted by x: each horizontal rule only meets those within its
+    # x-extent (keeps pages with many drawn segments fast).
+    v_order = sorted(range(len(vs)), key=lambda j: vs[j].x0)
+    v_xs = [vs[j].x0 for j in v_order]
+    tol = INTERSECTION_TOLERANCE
+    for i, h in enumerate(hs):
+        lo, hi = bisect_left(v_xs, h.x0 - tol), bisect_right(v_xs, h.x1 + tol)
+        for j in v_order[lo:hi]:
+            if _touch(h, vs[j]):
+                a, b = find(i), find(len(hs) + j)
+                if a != b:
+                    parent[a] = b
+    groups: dict[int, list[Edge]] = {}
+    for k, e in enumerate(hs + vs):
+        groups.setdefault(find(k), []).append(e)
+    regions = [
+        g for g in groups.values()
+        if len({e.x0 for e in g if e.orientation == "v"}) >= MIN_VERTICAL_RULES
+    ]
+    return sorted(regions, key=lambda g: min(e.top for e in g))
+
+
+def close_open_sides(region: list[Edge], tolerance: float = SNAP_TOLERANCE) -> tuple[list[Edge], bool, bool]:
+    """Add a horizontal rule where the vertical rules end beyond the last (or before
+    the first) horizontal rule; say whether the bottom / top had to be closed."""
+    vs = [e for e in region if e.orientation == "v"]
+    hs = [e for e in region if e.orientation == "h"]
+    left, right = min(e.x0 for e in vs), max(e.x0 for e in vs)
+    v_top, v_bottom = min(e.top for e in vs), max(e.bottom for e in vs)
+    h_ys = [e.top for e in hs]
+    out = list(region)
+    open_top = open_bottom = False
+    if not h_ys or min(h_ys) > v_top + tolerance:
+        out.append(Edge.horizontal(v_top, left, right))
+        open_top = True
+    if not h_ys or max(h_ys) < v_bottom - tolerance:
+        out.append(Edge.horizontal(v_bottom, left, right))
+        open_bottom = True
+    return out, open_top, open_bottom
+
+
+# ----------------------------------------------------------------------------- grid
+
+
+@dataclass
+class CellGrid:
+    """Row rules `ys` and column rules `xs` of a region, and for every grid position
+    (row, col) the id of the cell it belongs to (merged cells share an id)."""
+
+    ys: list[float]
+    xs: list[float]
+    owner: list[list[int]]
+
+    def cell_positions(self) -> dict[int, list[tuple[int, int]]]:
+        out: dict[int, list[tuple[int, int]]] = {}
+        for i, row in enumerate(self.owner):
+            for j, cid in enumerate(row):
+                out.setdefault(cid, []).append((i, j))
+        return out
+
+    def locate(self, x: float, y: float) -> tuple[int, int] | None:
+        """The grid position holding the point, or None outside the grid."""
+        if not (self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]):
+            return None
+        j = min(bisect_right(self.xs, x) - 1, len(self.xs) - 2)
+        i = min(bisect_right(self.ys, y) - 1, len(self.ys) - 2)
+        return i, j
+
+
+def _distinct(values: list[float], tolerance: float = SNAP_TOLERANCE) -> list[float]:
+    return [sum(values[i] for i in g) / len(g) for g in _cluster(values, tolerance)]
+
+
+def _coverage(edges: list[Edge], a: float, b: float) -> float:
+    """Share of the interval [a, b] covered by the edges' extents (along their length)."""
+    if b <= a:
+        return 0.0
+    spans = sorted(
+        (max(a, lo), min(b, hi))
+        for lo, hi in ((e.x0, e.x1) if e.orientation == "h" else (e.top, e.bottom) for e in edges)
+        if min(b, hi) > max(a, lo)
+    )
+    covered, end = 0.0, a
+    for lo, hi in spans:
+        lo = max(lo, end)
+        if hi > lo:
+            covered += hi - lo
+            end = hi
+    return covered / (b - a)
+
+
+def cell_grid(region: list[Edge], tolerance: float = SNAP_TOLERANCE) -> CellGrid:
+    """The grid of a closed region and its merged cells: two neighbouring positions
+    are one cell unless a rule covers most of the side between them."""
+    ys = _distinct([e.top for e in region if e.orientation == "h"], tolerance)
+    xs = _distinct([e.x0 for e in region if e.orientation == "v"], tolerance)
+    h_at = {y: [e for e in region if e.orientation == "h" and abs(e.top - y) <= tolerance] for y in ys}
+    v_at = {x: [e for e in region if e.orientation == "v" and abs(e.x0 - x) <= tolerance] for x in xs}
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(max(n_rows * n_cols, 0)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    for i in range(n_rows):
+        for j in range(n_cols):
+            k = i * n_cols + j
+            if j + 1 < n_cols and _coverage(v_at[xs[j + 1]], ys[i], ys[i + 1]) < SEPARATOR_MIN_COVER:
+                union(k, k + 1)
+            if i + 1 < n_rows and _coverage(h_at[ys[i + 1]], xs[j], xs[j + 1]) < SEPARATOR_MIN_COVER:
+                union(k, k + n_cols)
+    owner = [[find(i * n_cols + j) for j in range(n_cols)] for i in range(n_rows)]
+    return CellGrid(ys, xs, owner)
+
+
+# ---------------------------------------------------------------------------- words
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into printed lines (tops within a share of the font size), top to
+    bottom, each line's words left to right."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines:
+            first = lines[-1][0]
+            if w.top - first.top <= LINE_TOP_TOLERANCE * max(first.size, w.size, 1.0):
+                lines[-1].append(w)
+                continue
+        lines.append([w])
+    return [sorted(line, key=lambda w: w.x0) for line in lines]
+
+
+def line_text(words: list[Word]) -> str:
+    """A line's words joined: a space between words unless they abut (a font change
+    inside one run of text)."""
+    out = ""
+    prev: Word | None = None
+    for w in words:
+        if prev is not None and w.x0 - prev.x1 > WORD_GAP_RATIO * max(prev.size, w.size, 1.0):
+            out += " "
+        out += w.text
+        prev = w
+    return out
+
+
+def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, float, float, float], padding: float) -> bool:
+    """Whether `line` may end in a word broken by the column edge (see
+    WORD_BREAK_MAX_SLACK): one word only, filling the line, the next line going on
+    in lower case or with closing punctuation."""
+    if " " in line_text(line):
+        return False
+    last = line[-1]
+    if last.space_after:
+        return False  # the PDF draws the space: a break between words
+    if last.text.endswith(tuple(DASHES)):
+        return False  # a hyphen at the line end: join_lines joins it anyway
+    size = max(last.size, 1.0)
+    if padding > MAX_CELL_PADDING * size:
+        return False  # not left-aligned: where the text could have ended is unknown
+    slack = (box[2] - padding) - last.x1
+    return slack < WORD_BREAK_MAX_SLACK * size and (
+        nxt[0].text[:1].islower() or nxt[0].text[:1] in CLOSING_PUNCTUATION
+    )
+
+
+def cell_text(words: list[Word], box: tuple[float, float, float, float] | None = None) -> str:
+    """A cell's words as text: lines joined as printed lines are (join_lines), with a
+    WORD_BREAK where the column edge may have broken a word."""
+    lines = group_lines(words)
+    if not lines:
+        return ""
+    texts = [line_text(line) for line in lines]
+    if len(lines) == 1:
+        return texts[0]
+    padding = min(w.x0 for w in words) - box[0] if box is not None else 0.0
+    merged = [texts[0]]
+    for prev, line, text in zip(lines, lines[1:], texts[1:]):
+        if box is not None and _maybe_broken_word(prev, line, box, padding):
+            merged[-1] += WORD_BREAK + text
+        elif prev[-1].space_after and prev[-1].text.endswith(tuple(DASHES)):
+            # "01.01.2025- " + "31.12.2025": the PDF draws the space after the dash,
+            # so the text has one; join_lines would glue the two.
+            merged[-1] += " " + text
+        else:
+            merged.append(text)
+    return join_lines(merged)
+
+
+def _mostly_bold(words: list[Word]) -> bool:
+    bold = sum(len(w.text) for w in words if w.bold)
+    return bold * 2 > sum(len(w.text) for w in words)
+
+
+def _text_line(words: list[Word], page_no: int) -> TextLine:
+    chars = Counter()
+    bold_chars = 0
+    for w in words:
+        chars[round(w.size, 1)] += len(w.text)
+        bold_chars += len(w.text) if w.bold else 0
+    total = sum(chars.values())
+    return TextLine(
+        text=line_text(words),
+        x0=min(w.x0 for w in words),
+        x1=max(w.x1 for w in words),
+        top=min(w.top for w in words),
+        bottom=max(w.bottom for w in words),
+        size=chars.most_common(1)[0][0],
+        bold=bold_chars * 2 > total,
+        page_no=page_no,
+    )
+
+
+# ----------------------------------------------------------------------------- page
+
+
+def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) -> tuple[Fragment, list[Word]]:
+    """The fragment a region draws, filled with the words inside it; and the words
+    that are not inside it."""
+    closed, open_top, open_bottom = close_open_sides(region)
+    grid = cell_grid(closed)
+    cells: dict[int, list[Word]] = {}
+    rest: list[Word] = []
+    for w in words:
+        pos = grid.locate(w.xc, w.yc)
+        if pos is None:
+            rest.append(w)
+        else:
+            cells.setdefault(grid.owner[pos[0]][pos[1]], []).append(w)
+    positions = grid.cell_positions()
+    boxes = {}
+    spans = {}
+    for cid, pos in positions.items():
+        i0, i1 = min(p[0] for p in pos), max(p[0] for p in pos)
+        j0, j1 = min(p[1] for p in pos), max(p[1] for p in pos)
+        boxes[cid] = (grid.xs[j0], grid.ys[i0], grid.xs[j1 + 1], grid.ys[i1 + 1])
+        spans[cid] = (i0, j0, j1 - j0 + 1, i1 - i0 + 1)
+    rows = []
+    for i, owners in enumerate(grid.owner):
+        texts, row_boxes, row_spans = [], [], []
+        bold_cells = filled_cells = 0
+        for j, cid in enumerate(owners):
+            i0, j0, ncols, nrows = spans[cid]
+            origin = (i0, j0) == (i, j)
+            cell_words = cells.get(cid, []) if origin else []
+            texts.append(cell_text(cell_words, boxes[cid]) if origin else "")
+            row_boxes.append(boxes[cid])
+            row_spans.append((ncols, nrows) if origin else (0, 0))
+            if cell_words:
+                filled_cells += 1
+                bold_cells += _mostly_bold(cell_words)
+        bold = filled_cells > 0 and bold_cells == filled_cells
+        rows.append(FragmentRow(texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold))
+    bbox = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
+    return Fragment(page_no, bbox, rows, open_top, open_bottom, list(grid.xs)), rest
+
+
+def page_layout(page: PageGeometry) -> PageLayout:
+    """A page's table fragments (top to bottom) and the text lines outside them."""
+    edges = join_edges(snap_edges(page.edges))
+    fragments: list[Fragment] = []
+    words = list(page.words)
+    for region in find_table_regions(edges):
+        fragment, words = fragment_from_region(region, words, page.page_no)
+        if fragment.rows:
+            fragments.append(fragment)
+    lines = [_text_line(line, page.page_no) for line in group_lines(words)]
+    return PageLayout(page.page_no, page.width, page.height, fragments, lines)

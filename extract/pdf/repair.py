@@ -1,0 +1,626 @@
+"""From per-page fragments and text lines to the document: blocks and whole tables.
+
+Works only on what grid.py produced (table fragments with rows as drawn, and the text
+lines outside tables, with position and boldness), never on a page's rendered text:
+
+1. page furniture goes: lines in the top/bottom margin bands that are page numbers,
+   or that repeat on many pages;
+2. the remaining lines become blocks in reading order (page by page, top to bottom):
+   a "Tabel N." line is a caption, bold text is a heading (level from its font size),
+   anything else a paragraph; a bold block set centred is the document's title and
+   stays a paragraph, as it is in the DOCX;
+3. each fragment joins the table whose caption comes before it; a fragment with no
+   caption since the previous fragment continues the previous table. The first row of
+   a table is its header; a continuation drops leading rows that repeat the header
+   and, when its first row is the rest of a row broken by the page end, glues it to
+   the row above cell by cell.
+
+Whatever cannot be decided safely becomes an `ExtractionNote`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from extract.captions import caption_number
+from extract.model import Block, ExtractionNote, RawRow, RawTable
+from extract.pdf.grid import CLOSING_PUNCTUATION, WORD_BREAK, Fragment, FragmentRow, PageLayout, TextLine
+from extract.text import DASHES, clean_text, join_lines
+
+# --------------------------------------------------------------------- settings
+
+# The top and bottom bands of a page (share of its height) where running headers,
+# footers and page numbers live. Body text starts ~8.5 % from the top and ends ~9 %
+# from the bottom on A4/Letter with 2-2.5 cm margins; a page number sits below that.
+HEADER_BAND = 0.08
+FOOTER_BAND = 0.10
+# A line in a band that repeats (digits ignored) on at least this share of the pages
+# is a running header/footer. Two pages at least: one page repeats nothing.
+REPEAT_MIN_SHARE = 0.5
+REPEAT_MIN_PAGES = 2
+# A running header stands at the same height on every page, within this (pt).
+FURNITURE_POSITION_TOLERANCE = 3.0
+# A page number as printed: "7", "- 7 -", "7/30", "7 / 30", "Lk 7", "Page 7 of 30".
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:(?:lk|lehekülg|leht|page|p)\.?\s*)?[-\u2013\u2014(]?\s*\d{1,4}\s*[-\u2013\u2014)]?"
+    r"(?:\s*(?:/|of|\u2013|-)\s*\d{1,4})?$",
+    re.IGNORECASE,
+)
+# Two lines belong to one paragraph when the white gap between them is under this
+# share of the font size (a line gap is ~0.15-0.25 em, a paragraph gap ~0.75 em).
+PARAGRAPH_GAP_RATIO = 0.5
+# Lines whose font sizes differ by more than this (pt) are not one block.
+SIZE_TOLERANCE = 0.5
+# A bold block is centred (a title, not a section heading) when its lines' centres lie
+# within this share of the text column's width of the column's centre, and its left
+# edge is indented by more than the same share from the column's left edge.
+CENTRE_TOLERANCE = 0.05
+# The right edge of the text column: the line end that this share of lines stays
+# within (full lines of justified or ragged prose reach the margin; a few lines, such
+# as a right-aligned approval block, may stand out).
+RIGHT_EDGE_QUANTILE = 0.9
+# Header rows repeated on a continuation page: the row's text matches the table's
+# header at least this well (rapidfuzz ratio, 0-100).
+HEADER_REPEAT_MIN_RATIO = 90
+# A column is the table's key column when it is filled in more than this share of the
+# rows (Tabel 17's merged group column is not: it is filled in its header only).
+KEY_COLUMN_MIN_SHARE = 0.5
+# The column rules of one table drawn on two pages lie at the same x within this (pt).
+COLUMN_MATCH_TOLERANCE = 3.0
+
+# A cell that is left unfinished at a page break: a trailing dash or comma, or an
+# opening bracket never closed.
+UNFINISHED_END_RE = re.compile(rf"(?:[{DASHES},;(]|\b(?:ja|ning|või|and|or))$")
+# How a row of a schedule or an indicator table begins: a numbering code ("3.5.2.1.1",
+# "1.", "9") or a capital letter or digit.
+ROW_START_CODE_RE = re.compile(r"^\d+(?:\.\d+)*\.?(?:\s|$)")
+
+
+# ------------------------------------------------------------------ word breaks
+
+_TOKEN_STRIP = "()[]{}«»„“”\"'’‘,.;:!?"
+_BROKEN_RE = re.compile(rf"(\S*){WORD_BREAK}(\S*)")
+
+
+def _word(token: str) -> str:
+    return token.strip(_TOKEN_STRIP).lower()
+
+
+def vocabulary(pages: list[PageLayout]) -> set[str]:
+    """Every word the document prints whole (not at a possible in-word break)."""
+    words: set[str] = set()
+
+    def add(text: str) -> None:
+        for token in text.split():
+            if WORD_BREAK not in token:
+                w = _word(token)
+                if w:
+                    words.add(w)
+
+    for page in pages:
+        for ln in page.lines:
+            add(ln.text)
+        for fr in page.fragments:
+            for row in fr.rows:
+                for cell in row.cells:
+                    add(cell)
+    return words
+
+
+def resolve_word_breaks(text: str, words: set[str]) -> str:
+    """Each line break grid.py marked as possibly inside a word: glued when the rest
+    is closing punctuation, when the glued word is one the document prints elsewhere,
+    or when the rest is no word of the document on its own; otherwise a space."""
+
+    def fix(m: re.Match) -> str:
+        head, tail = m.group(1), m.group(2)
+        glued = (
+            tail[:1] in CLOSING_PUNCTUATION
+            or _word(head + tail) in words
+            or _word(tail) not in words
+        )
+        return head + tail if glued else f"{head} {tail}"
+
+    return _BROKEN_RE.sub(fix, text) if WORD_BREAK in text else text
+
+
+def _resolve_fragments(pages: list[PageLayout]) -> None:
+    words = vocabulary(pages)
+    for page in pages:
+        for fr in page.fragments:
+            for row in fr.rows:
+                row.cells = [resolve_word_breaks(c, words) for c in row.cells]
+
+
+# ------------------------------------------------------------------- furniture
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", clean_text(text)).lower()
+
+
+def _in_band(line: TextLine, height: float) -> bool:
+    return line.bottom <= height * HEADER_BAND or line.top >= height * (1 - FOOTER_BAND)
+
+
+def drop_page_furniture(pages: list[PageLayout]) -> list[list[TextLine]]:
+    """Each page's lines without its running header, footer and page number: lines in
+    the margin bands that are page numbers, or that repeat (same text, digits aside,
+    at the same height) on many pages. A caption is never furniture."""
+    band = [
+        (k, _furniture_key(ln.text), ln.top)
+        for k, page in enumerate(pages)
+        for ln in page.lines
+        if _in_band(ln, page.height)
+    ]
+    repeat_min = max(REPEAT_MIN_PAGES, REPEAT_MIN_SHARE * len(pages))
+
+    def repeats(key: str, top: float) -> bool:
+        pages_with = {k for k, other, t in band if other == key and abs(t - top) <= FURNITURE_POSITION_TOLERANCE}
+        return len(pages_with) >= repeat_min
+
+    out = []
+    for page in pages:
+        kept = []
+        for ln in page.lines:
+            if _in_band(ln, page.height) and caption_number(ln.text) is None:
+                text = clean_text(ln.text)
+                if PAGE_NUMBER_RE.match(text) or repeats(_furniture_key(text), ln.top):
+                    continue
+            kept.append(ln)
+        out.append(kept)
+    return out
+
+
+# ---------------------------------------------------------------------- blocks
+
+
+@dataclass
+class TextBlock:
+    lines: list[TextLine]
+    kind: str = "paragraph"  # paragraph | heading | caption
+    level: int | None = None
+
+    @property
+    def text(self) -> str:
+        return clean_text(join_lines([ln.text for ln in self.lines]))
+
+    @property
+    def page_no(self) -> int:
+        return self.lines[0].page_no
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+
+def _same_block(prev: TextLine, line: TextLine) -> bool:
+    if prev.page_no != line.page_no or prev.bold != line.bold:
+        return False
+    if abs(prev.size - line.size) > SIZE_TOLERANCE:
+        return False
+    if caption_number(line.text) is not None or caption_number(prev.text) is not None:
+        return False
+    return line.top - prev.bottom <= PARAGRAPH_GAP_RATIO * max(prev.size, line.size)
+
+
+def text_column(lines: list[TextLine]) -> tuple[float, float]:
+    """The body text's left and right edges: where most lines start, and where the
+    longest lines end (justified or ragged, the full lines reach the right margin)."""
+    if not lines:
+        return 0.0, 0.0
+    left = Counter(round(ln.x0) for ln in lines).most_common(1)[0][0]
+    ends = sorted(ln.x1 for ln in lines)
+    right = ends[min(len(ends) - 1, int(RIGHT_EDGE_QUANTILE * len(ends)))]
+    return float(left), float(max(right, left))
+
+
+def _is_centred(block: TextBlock, column: tuple[float, float]) -> bool:
+    left, right = column
+    width = right - left
+    if width <= 0:
+        return False
+    centre = (left + right) / 2
+    tol = CENTRE_TOLERANCE * width
+    return all(
+        abs((ln.x0 + ln.x1) / 2 - centre) <= tol and ln.x0 - left > tol for ln in block.lines
+    )
+
+
+def group_blocks(lines: list[TextLine], column: tuple[float, float]) -> list[TextBlock]:
+    """Consecutive lines of one style and spacing as blocks, each typed."""
+    blocks: list[TextBlock] = []
+    for ln in lines:
+        if blocks and _same_block(blocks[-1].lines[-1], ln):
+            blocks[-1].lines.append(ln)
+        else:
+            blocks.append(TextBlock([ln]))
+    for b in blocks:
+        if caption_number(b.text) is not None:
+            b.kind = "caption"
+        elif all(ln.bold for ln in b.lines) and not _is_centred(b, column):
+            b.kind = "heading"
+    # Heading levels from font size: the largest heading size is level 1. One size
+    # only says nothing about levels.
+    sizes = sorted({round(b.lines[0].size, 1) for b in blocks if b.kind == "heading"}, reverse=True)
+    if len(sizes) > 1:
+        for b in blocks:
+            if b.kind == "heading":
+                b.level = sizes.index(round(b.lines[0].size, 1)) + 1
+    return blocks
+
+
+# ---------------------------------------------------------------------- tables
+
+
+@dataclass
+class TableBuilder:
+    """A logical table being assembled from its page fragments."""
+
+    no: int
+    caption: str
+    header: list[str] = field(default_factory=list)
+    header_rows: int = 1
+    rows: list[RawRow] = field(default_factory=list)
+    column_edges: list[float] = field(default_factory=list)
+    page_from: int | None = None
+    page_to: int | None = None
+
+    def build(self) -> RawTable:
+        return RawTable(self.no, self.caption, self.header, self.rows, self.page_from, self.page_to)
+
+
+def _row_key(cells: list[str]) -> str:
+    return " | ".join(clean_text(c) for c in cells)
+
+
+def repeats_header(cells: list[str], header: list[str]) -> bool:
+    """Whether a row (or header rows joined per column) is the table's header again."""
+    if not any(clean_text(c) for c in cells):
+        return False
+    return fuzz.ratio(_row_key(cells), _row_key(header)) >= HEADER_REPEAT_MIN_RATIO
+
+
+def join_columns(rows: list[list[str]]) -> list[str]:
+    """Several grid rows read as one: each column's texts joined as wrapped lines."""
+    n = max((len(r) for r in rows), default=0)
+    return [join_lines([r[j] for r in rows if j < len(r)]) for j in range(n)]
+
+
+def header_row_count(rows: list[FragmentRow]) -> int:
+    """How many grid rows the header takes: one, or more when the header has a cell
+    spanning several columns or rows (a grouped header) and the rows below it are set
+    in bold like it."""
+    n = 1
+    while n < len(rows) and all(r.bold for r in rows[: n + 1]):
+        spans_columns = any(ncols > 1 for r in rows[:n] for ncols, _ in r.spans)
+        spans_down = any(i + nrows > n for i, r in enumerate(rows[:n]) for _, nrows in r.spans)
+        if not (spans_columns or spans_down):
+            break
+        n += 1
+    return n
+
+
+def key_column(rows: list[list[str]]) -> int | None:
+    """The first column filled in most rows: the one a new row always starts in."""
+    if not rows:
+        return None
+    n_cols = max(len(r) for r in rows)
+    for j in range(n_cols):
+        filled = sum(1 for r in rows if j < len(r) and clean_text(r[j]))
+        if filled > KEY_COLUMN_MIN_SHARE * len(rows):
+            return j
+    return None
+
+
+def filled_columns(rows: list[list[str]], exclude: int | None) -> list[int]:
+    """Columns filled in every row so far (a complete row always has them)."""
+    if not rows:
+        return []
+    n_cols = min(len(r) for r in rows)
+    return [j for j in range(n_cols) if j != exclude and all(clean_text(r[j]) for r in rows)]
+
+
+def _cell(cells: list[str], j: int | None) -> str:
+    return clean_text(cells[j]) if j is not None and j < len(cells) else ""
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Whether a fragment's first row is the rest of the row above, and why."""
+
+    continues: bool
+    reasons: tuple[str, ...]
+    doubtful: bool = False
+
+
+def row_continues(
+    done: list[list[str]],
+    prev: list[str],
+    new: list[str],
+    *,
+    boundary_open: bool = False,
+) -> Continuation:
+    """Decide whether `new` (the first data row on a page) continues `prev` (the last
+    row on the page before). `done` are the table's rows so far, `prev` included.
+
+    Signals for "continues": the page break left the table open (no rule between the
+    parts); the key column is empty in the new row, or was empty in the row above and
+    the new row holds nothing else; the key cell starts in lower case; every column
+    that complete rows always fill is empty in the new row; a cell above ends
+    unfinished (trailing dash or comma) and the key cell does not start like a row.
+    A genuine row may have empty cells (an empty framework period, an empty
+    responsible party): one empty column alone is no signal.
+    """
+    reasons: list[str] = []
+    key = key_column(done)
+    new_key, prev_key = _cell(new, key), _cell(prev, key)
+    filled = filled_columns(done[:-1] or done, key)
+    new_filled = [j for j in filled if _cell(new, j)]
+    prev_filled = [j for j in filled if _cell(prev, j)]
+    if boundary_open:
+        reasons.append("no rule at the page break")
+    if key is not None and not new_key and prev_key:
+        reasons.append("key cell empty")
+    if key is not None and not prev_key and new_key and not new_filled:
+        reasons.append("key cell above empty, rest of the new row empty")
+    if new_key[:1].islower():
+        reasons.append("key cell starts in lower case")
+    if filled and not new_filled and prev_filled:
+        reasons.append("the always-filled cells are empty")
+    unfinished = [
+        j for j in range(min(len(prev), len(new)))
+        if UNFINISHED_END_RE.search(_cell(prev, j)) and _cell(new, j)
+    ]
+    starts_like_row = bool(ROW_START_CODE_RE.match(new_key)) or new_key[:1].isupper()
+    if unfinished and not starts_like_row:
+        reasons.append("a cell above ends unfinished")
+    if reasons:
+        return Continuation(True, tuple(reasons))
+    # Weak evidence only: a new row, but say so.
+    doubtful = bool(unfinished) or (bool(filled) and len(new_filled) < len(filled) and not starts_like_row)
+    return Continuation(False, (), doubtful)
+
+
+def merge_rows(prev: RawRow, new: list[str], page_no: int) -> None:
+    """Append each cell's text to the cell above, as a wrapped line would join."""
+    n = max(len(prev.cells), len(new))
+    cells = prev.cells + [""] * (n - len(prev.cells))
+    for j, text in enumerate(new):
+        if text.strip():
+            cells[j] = join_lines([cells[j], text])
+    prev.cells = cells
+    prev.page_to = page_no
+
+
+def column_edges(fragment: Fragment) -> list[float]:
+    """The x of the fragment's column rules (from the cell boxes when not given)."""
+    if fragment.columns:
+        return list(fragment.columns)
+    row = fragment.rows[0]
+    return [box[0] for box in row.cell_boxes] + [row.cell_boxes[-1][2]] if row.cell_boxes else []
+
+
+def columns_match(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= COLUMN_MATCH_TOLERANCE for x, y in zip(a, b))
+
+
+def align_columns(cells: list[str], edges: list[float], table_edges: list[float]) -> list[str]:
+    """Cells of a fragment drawn with other column rules, moved to the table's columns
+    by horizontal overlap (texts landing in one column are joined)."""
+    out = [""] * (len(table_edges) - 1)
+    for j, text in enumerate(cells):
+        if not text.strip() or j + 1 >= len(edges):
+            continue
+        a, b = edges[j], edges[j + 1]
+        overlaps = [max(0.0, min(b, table_edges[k + 1]) - max(a, table_edges[k])) for k in range(len(out))]
+        k = max(range(len(out)), key=overlaps.__getitem__)
+        out[k] = join_lines([out[k], text])
+    return out
+
+
+# -------------------------------------------------------------------- document
+
+
+@dataclass
+class Assembled:
+    blocks: list[Block]
+    tables: list[RawTable]
+    notes: list[ExtractionNote]
+
+
+def _reading_order(text_blocks: list[TextBlock], pages: list[PageLayout]) -> list[TextBlock | Fragment]:
+    """Page by page, top to bottom; a text block before a fragment at the same height."""
+    items: list[tuple[int, float, int, TextBlock | Fragment]] = []
+    for b in text_blocks:
+        items.append((b.page_no, b.top, 0, b))
+    for page in pages:
+        for fr in page.fragments:
+            items.append((page.page_no, fr.bbox[1], 1, fr))
+    items.sort(key=lambda t: (t[0], t[1], t[2]))
+    return [item for *_, item in items]
+
+
+def assemble(pages: list[PageLayout]) -> Assembled:
+    """The document's blocks and logical tables from its pages' layouts."""
+    notes: list[ExtractionNote] = []
+    _resolve_fragments(pages)
+    for page in pages:
+        page.fragments = [fr for fr in (_trim_empty_rows(f) for f in page.fragments) if fr.rows]
+    kept_lines = drop_page_furniture(pages)
+    all_lines = [ln for lines in kept_lines for ln in lines]
+    text_blocks = group_blocks(all_lines, text_column(all_lines))
+
+    blocks: list[Block] = []
+    tables: list[TableBuilder] = []
+    current: TableBuilder | None = None
+    pending: tuple[int, str] | None = None
+    text_since_fragment = False
+    prev_fragment: Fragment | None = None
+    for item in _reading_order(text_blocks, pages):
+        if isinstance(item, TextBlock):
+            if item.kind == "caption":
+                if pending is not None:
+                    notes.append(_caption_without_table(*pending))
+                pending = (caption_number(item.text), item.text)
+            else:
+                text_since_fragment = True
+            blocks.append(Block(item.kind, item.text, page=item.page_no, level=item.level))
+            continue
+        fr = item
+        if pending is not None:
+            no, caption = pending
+            pending = None
+            current = _start_table(no, caption, fr, notes)
+            tables.append(current)
+            blocks.append(Block("table", caption, page=fr.page_no, table_no=no))
+        elif current is None or (text_since_fragment and not columns_match(column_edges(fr), current.column_edges)):
+            notes.append(
+                ExtractionNote(
+                    "table_without_caption",
+                    f"a ruled table on page {fr.page_no} has no 'Tabel N.' caption and does not "
+                    "continue the table before it; skipped",
+                    page=fr.page_no,
+                    raw_text=" | ".join(fr.rows[0].cells)[:200],
+                )
+            )
+            continue
+        else:
+            if text_since_fragment:
+                notes.append(
+                    ExtractionNote(
+                        "continuation_after_text",
+                        f"a ruled table on page {fr.page_no} has no caption of its own; it is read "
+                        f"as the rest of Tabel {current.no} (same columns) although text stands "
+                        "between them",
+                        table_no=current.no,
+                        page=fr.page_no,
+                    )
+                )
+            _continue_table(current, fr, prev_fragment, notes)
+        text_since_fragment = False
+        prev_fragment = fr
+    if pending is not None:
+        notes.append(_caption_without_table(*pending))
+    return Assembled(blocks, [t.build() for t in tables], notes)
+
+
+def _caption_without_table(no: int, caption: str) -> ExtractionNote:
+    return ExtractionNote(
+        "caption_without_table", f"no ruled table follows the caption {caption!r}", "error", table_no=no
+    )
+
+
+def _trim_empty_rows(fr: Fragment) -> Fragment:
+    """A fragment without its empty grid rows (slivers between doubled rules, spacer
+    rows): a row with no text is no row of the annex."""
+    fr.rows = [r for r in fr.rows if any(c.strip() for c in r.cells)]
+    return fr
+
+
+def _fragment_rows(table: TableBuilder, fr: Fragment, notes: list[ExtractionNote]) -> list[list[str]]:
+    """The fragment's rows as cell lists in the table's columns."""
+    edges = column_edges(fr)
+    if table.column_edges and len(edges) != len(table.column_edges):
+        notes.append(
+            ExtractionNote(
+                "column_count_differs",
+                f"the part of Tabel {table.no} on page {fr.page_no} has {len(edges) - 1} columns, "
+                f"the table {len(table.column_edges) - 1}; cells placed by position",
+                table_no=table.no,
+                page=fr.page_no,
+            )
+        )
+        return [align_columns(r.cells, edges, table.column_edges) for r in fr.rows]
+    for r in fr.rows:
+        spanning = [j for j, (ncols, _) in enumerate(r.spans) if ncols > 1 and r.cells[j].strip()]
+        if spanning and table.header and not r.bold:
+            notes.append(
+                ExtractionNote(
+                    "cell_spans_columns",
+                    f"a cell on page {fr.page_no} spans {r.spans[spanning[0]][0]} columns; "
+                    "its text is kept in the first of them",
+                    table_no=table.no,
+                    page=fr.page_no,
+                    raw_text=r.cells[spanning[0]][:200],
+                )
+            )
+    return [list(r.cells) for r in fr.rows]
+
+
+def _start_table(no: int, caption: str, fr: Fragment, notes: list[ExtractionNote]) -> TableBuilder:
+    table = TableBuilder(no, caption, page_from=fr.page_no, page_to=fr.page_no)
+    table.header_rows = header_row_count(fr.rows)
+    rows = _fragment_rows(table, fr, notes)
+    table.column_edges = column_edges(fr)
+    table.header = join_columns(rows[: table.header_rows])
+    for cells in rows[table.header_rows :]:
+        _append_row(table, cells, fr.page_no, notes)
+    return table
+
+
+def _append_row(table: TableBuilder, cells: list[str], page_no: int, notes: list[ExtractionNote]) -> None:
+    if len(cells) != len(table.header):
+        notes.append(
+            ExtractionNote(
+                "row_column_count",
+                f"a row on page {page_no} has {len(cells)} cells, the header {len(table.header)}",
+                table_no=table.no,
+                row_no=len(table.rows) + 1,
+                page=page_no,
+                raw_text=" | ".join(cells)[:200],
+            )
+        )
+    table.rows.append(RawRow(cells, page_from=page_no, page_to=page_no))
+
+
+def _drop_repeated_header(rows: list[list[str]], table: TableBuilder) -> list[list[str]]:
+    k = table.header_rows
+    if k > 1 and len(rows) >= k and repeats_header(join_columns(rows[:k]), table.header):
+        rows = rows[k:]
+    while rows and repeats_header(rows[0], table.header):
+        rows = rows[1:]
+    return rows
+
+
+def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None, notes: list[ExtractionNote]) -> None:
+    rows = _drop_repeated_header(_fragment_rows(table, fr, notes), table)
+    table.page_to = fr.page_no
+    if not rows:
+        return
+    first = rows[0]
+    if table.rows:
+        prev = table.rows[-1]
+        boundary_open = fr.open_top or (prev_fr is not None and prev_fr.open_bottom)
+        decision = row_continues([r.cells for r in table.rows], prev.cells, first, boundary_open=boundary_open)
+        if decision.continues:
+            merge_rows(prev, first, fr.page_no)
+            notes.append(
+                ExtractionNote(
+                    "row_continued",
+                    f"row {len(table.rows)} continues on page {fr.page_no} ({'; '.join(decision.reasons)})",
+                    "info",
+                    table_no=table.no,
+                    row_no=len(table.rows),
+                    page=fr.page_no,
+                )
+            )
+            rows = rows[1:]
+        elif decision.doubtful:
+            notes.append(
+                ExtractionNote(
+                    "row_break_uncertain",
+                    f"the first row on page {fr.page_no} was read as a new row, but the row above "
+                    "may continue into it",
+                    table_no=table.no,
+                    row_no=len(table.rows) + 1,
+                    page=fr.page_no,
+                    raw_text=" | ".join(first)[:200],
+                )
+            )
+    for cells in rows:
+        _append_row(table, cells, fr.page_no, notes)
