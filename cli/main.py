@@ -215,7 +215,7 @@ def _print_document(out: Console, o: Outcome) -> None:
         if a.parent_row_no is None and a.amount_eur is not None:
             roots[a.table_no] = roots.get(a.table_no, Decimal(0)) + a.amount_eur
     for tb in d.tables:
-        pages = f"{tb.page_from}–{tb.page_to}" if tb.page_from else ""
+        pages = "" if not tb.page_from else str(tb.page_from) if tb.page_from == tb.page_to else f"{tb.page_from}–{tb.page_to}"
         amt = roots.get(tb.table_no)
         t.add_row(str(tb.table_no), tb.kind, tb.kov or "", str(tb.row_count), pages, _eur(amt) if amt is not None else "")
     out.print(t)
