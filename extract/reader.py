@@ -106,7 +106,7 @@ def read_document(
 
         try:
             doc = read_docx(p)
-        except (KeyError, ValueError, EOFError, zlib.error, zipfile.BadZipFile,
+        except (KeyError, ValueError, EOFError, OSError, zlib.error, zipfile.BadZipFile,
                 XMLSyntaxError, PackageNotFoundError) as exc:
             raise InputError(p, f"is a damaged DOCX ({type(exc).__name__}: {exc})") from None
     elif fmt == "pdf":

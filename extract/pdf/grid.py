@@ -249,6 +249,8 @@ class CellGrid:
 
     def locate(self, x: float, y: float) -> tuple[int, int] | None:
         """The grid position holding the point, or None outside the grid."""
+        if len(self.xs) < 2 or len(self.ys) < 2:
+            return None
         if not (self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]):
             return None
         j = min(bisect_right(self.xs, x) - 1, len(self.xs) - 2)
@@ -410,11 +412,9 @@ def _text_line(words: list[Word], page_no: int) -> TextLine:
 # ----------------------------------------------------------------------------- page
 
 
-def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) -> tuple[Fragment, list[Word]]:
-    """The fragment a region draws, filled with the words inside it; and the words
-    that are not inside it."""
-    closed, open_top, open_bottom = close_open_sides(region)
-    grid = cell_grid(closed)
+def assign_words(grid: CellGrid, words: list[Word]) -> tuple[dict[int, list[Word]], list[Word]]:
+    """Each word inside the grid to the cell holding its centre (a word straying over
+    a border is in the cell holding most of it); the words outside the grid apart."""
     cells: dict[int, list[Word]] = {}
     rest: list[Word] = []
     for w in words:
@@ -423,6 +423,15 @@ def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) ->
             rest.append(w)
         else:
             cells.setdefault(grid.owner[pos[0]][pos[1]], []).append(w)
+    return cells, rest
+
+
+def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) -> tuple[Fragment, list[Word]]:
+    """The fragment a region draws, filled with the words inside it; and the words
+    that are not inside it."""
+    closed, open_top, open_bottom = close_open_sides(region)
+    grid = cell_grid(closed)
+    cells, rest = assign_words(grid, words)
     positions = grid.cell_positions()
     boxes = {}
     spans = {}

@@ -1,10 +1,11 @@
 """pdfplumber (pdfminer.six) -> PageGeometry, one page at a time.
 
-Only what the page model needs is asked for: the words with their font and size, and
-the ruling lines and rectangles. pdfplumber's own table finder is not used (grid.py
-does that on the page model), so each page is laid out by pdfminer once. Each page's
-caches are released before the next is read, so memory stays flat however long the
-document is.
+Only what the page model needs is asked for: the words with their font and size (and
+whether the PDF draws a blank right after them), and the ruling lines, rectangles and
+the straight pieces of other drawn paths (a border drawn as one polyline). pdfplumber's
+own table finder is not used (grid.py does that on the page model), so each page is
+laid out by pdfminer once. Each page's caches are released before the next is read,
+so memory stays flat however long the document is.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ NAME = "pdfplumber"
 WORD_X_TOLERANCE = 3.0
 # Characters whose tops differ by less than this (pt) are on one line for word grouping.
 WORD_Y_TOLERANCE = 3.0
-
-
 # A blank character whose left edge is within this distance (pt) of a word's right
 # edge, on the same line, follows that word.
 SPACE_AFTER_TOLERANCE = 1.0

@@ -34,8 +34,10 @@ from extract.text import DASHES, clean_text, join_lines
 # --------------------------------------------------------------------- settings
 
 # The top and bottom bands of a page (share of its height) where running headers,
-# footers and page numbers live. Body text starts ~8.5 % from the top and ends ~9 %
-# from the bottom on A4/Letter with 2-2.5 cm margins; a page number sits below that.
+# footers and page numbers live: a page number sits in the bottom ~6 % of the sample
+# pages, a header in the top ~6 %. Body text may reach into a band (it starts 6.4 %
+# from the top of the Letter rendering): a line there is dropped only when it is a
+# page number or repeats, never for where it stands alone.
 HEADER_BAND = 0.08
 FOOTER_BAND = 0.10
 # A line in a band that repeats (digits ignored) on at least this share of the pages
@@ -66,24 +68,35 @@ RIGHT_EDGE_QUANTILE = 0.9
 # Header rows repeated on a continuation page: the row's text matches the table's
 # header at least this well (rapidfuzz ratio, 0-100).
 HEADER_REPEAT_MIN_RATIO = 90
+# The rest of a word broken by the column edge is what did not fit of it: a few
+# letters (1-3 in the samples: "l,", "de", "gu", "ike"). When the document prints
+# neither the glued word nor the rest elsewhere, a rest this long or shorter is glued,
+# a longer one read as a word of its own ("Planeeritav" | "maksumus").
+WORD_BREAK_SHORT_REST = 3
 # A column is the table's key column when it is filled in more than this share of the
 # rows (Tabel 17's merged group column is not: it is filled in its header only).
 KEY_COLUMN_MIN_SHARE = 0.5
+# Rows and the merged cells in them start at the same rule, within this (pt).
+ROW_TOP_TOLERANCE = 1.0
 # The column rules of one table drawn on two pages lie at the same x within this (pt).
 COLUMN_MATCH_TOLERANCE = 3.0
 
-# A cell that is left unfinished at a page break: a trailing dash or comma, or an
-# opening bracket never closed.
+# A cell left unfinished at a page break: it ends in a dash ("01.01.2025-",
+# "Kohtla-"), a comma, semicolon or opening bracket, or a conjunction.
 UNFINISHED_END_RE = re.compile(rf"(?:[{DASHES},;(]|\b(?:ja|ning|või|and|or))$")
-# How a row of a schedule or an indicator table begins: a numbering code ("3.5.2.1.1",
-# "1.", "9") or a capital letter or digit.
+# A numbering code at the start of a cell ("3.5.2.1.1 …", "1. …", "9 …"): how a new row
+# of a schedule table begins.
 ROW_START_CODE_RE = re.compile(r"^\d+(?:\.\d+)*\.?(?:\s|$)")
+# A key cell holding nothing but such a code: its label went on to the next page.
+CODE_ONLY_RE = re.compile(r"^\d+(?:\.\d+)*\.?$")
 
 
 # ------------------------------------------------------------------ word breaks
 
 _TOKEN_STRIP = "()[]{}«»„“”\"'’‘,.;:!?"
-_BROKEN_RE = re.compile(rf"(\S*){WORD_BREAK}(\S*)")
+# A possible in-word break and the text on either side of it up to the next space or
+# other possible break.
+_BROKEN_RE = re.compile(rf"([^\s{WORD_BREAK}]*){WORD_BREAK}([^\s{WORD_BREAK}]*)")
 
 
 def _word(token: str) -> str:
@@ -111,29 +124,57 @@ def vocabulary(pages: list[PageLayout]) -> set[str]:
     return words
 
 
-def resolve_word_breaks(text: str, words: set[str]) -> str:
-    """Each line break grid.py marked as possibly inside a word: glued when the rest
-    is closing punctuation, when the glued word is one the document prints elsewhere,
-    or when the rest is no word of the document on its own; otherwise a space."""
-
-    def fix(m: re.Match) -> str:
-        head, tail = m.group(1), m.group(2)
-        glued = (
-            tail[:1] in CLOSING_PUNCTUATION
-            or _word(head + tail) in words
-            or _word(tail) not in words
-        )
-        return head + tail if glued else f"{head} {tail}"
-
-    return _BROKEN_RE.sub(fix, text) if WORD_BREAK in text else text
+def glue_word_break(head: str, tail: str, words: set[str]) -> bool:
+    """Whether the text either side of a possible in-word break is one word: the rest
+    is closing punctuation; or the document prints the glued word elsewhere; or,
+    when it prints the rest as a word of its own, not; failing both, a rest of a few
+    letters is what did not fit of a long word, a longer one a word of its own."""
+    if tail[:1] in CLOSING_PUNCTUATION or _word(head + tail) in words:
+        return True
+    rest = _word(tail)
+    if rest in words:
+        return False
+    return len(rest) <= WORD_BREAK_SHORT_REST
 
 
-def _resolve_fragments(pages: list[PageLayout]) -> None:
+def resolve_word_breaks(text: str, words: set[str], glued: list[str] | None = None) -> str:
+    """Every line break grid.py marked as possibly inside a word, decided by
+    `glue_word_break`; the words glued are added to `glued`."""
+    while WORD_BREAK in text:
+        m = _BROKEN_RE.search(text)
+        head, tail = m[1], m[2]
+        if glue_word_break(head, tail, words):
+            joined = head + tail
+            if glued is not None:
+                glued.append(joined)
+        else:
+            joined = f"{head} {tail}"
+        text = text[: m.start()] + joined + text[m.end() :]
+    return text
+
+
+def _resolve_fragments(pages: list[PageLayout]) -> list[ExtractionNote]:
     words = vocabulary(pages)
+    notes = []
     for page in pages:
         for fr in page.fragments:
             for row in fr.rows:
-                row.cells = [resolve_word_breaks(c, words) for c in row.cells]
+                for j, cell in enumerate(row.cells):
+                    if WORD_BREAK not in cell:
+                        continue
+                    glued: list[str] = []
+                    row.cells[j] = resolve_word_breaks(cell, words, glued)
+                    notes.extend(
+                        ExtractionNote(
+                            "word_broken_at_column_edge",
+                            f"a word broken by the column edge on page {fr.page_no} was joined: {g!r}",
+                            "info",
+                            page=fr.page_no,
+                            raw_text=cell.replace(WORD_BREAK, "|")[:200],
+                        )
+                        for g in glued
+                    )
+    return notes
 
 
 # ------------------------------------------------------------------- furniture
@@ -151,16 +192,15 @@ def drop_page_furniture(pages: list[PageLayout]) -> list[list[TextLine]]:
     """Each page's lines without its running header, footer and page number: lines in
     the margin bands that are page numbers, or that repeat (same text, digits aside,
     at the same height) on many pages. A caption is never furniture."""
-    band = [
-        (k, _furniture_key(ln.text), ln.top)
-        for k, page in enumerate(pages)
-        for ln in page.lines
-        if _in_band(ln, page.height)
-    ]
+    band: dict[str, list[tuple[int, float]]] = {}
+    for k, page in enumerate(pages):
+        for ln in page.lines:
+            if _in_band(ln, page.height):
+                band.setdefault(_furniture_key(ln.text), []).append((k, ln.top))
     repeat_min = max(REPEAT_MIN_PAGES, REPEAT_MIN_SHARE * len(pages))
 
     def repeats(key: str, top: float) -> bool:
-        pages_with = {k for k, other, t in band if other == key and abs(t - top) <= FURNITURE_POSITION_TOLERANCE}
+        pages_with = {k for k, t in band.get(key, ()) if abs(t - top) <= FURNITURE_POSITION_TOLERANCE}
         return len(pages_with) >= repeat_min
 
     out = []
@@ -203,8 +243,8 @@ def _same_block(prev: TextLine, line: TextLine) -> bool:
         return False
     if abs(prev.size - line.size) > SIZE_TOLERANCE:
         return False
-    if caption_number(line.text) is not None or caption_number(prev.text) is not None:
-        return False
+    if caption_number(line.text) is not None:
+        return False  # a caption starts its own block (a long one may wrap on)
     return line.top - prev.bottom <= PARAGRAPH_GAP_RATIO * max(prev.size, line.size)
 
 
@@ -246,11 +286,15 @@ def group_blocks(lines: list[TextLine], column: tuple[float, float]) -> list[Tex
             b.kind = "heading"
     # Heading levels from font size: the largest heading size is level 1. One size
     # only says nothing about levels.
-    sizes = sorted({round(b.lines[0].size, 1) for b in blocks if b.kind == "heading"}, reverse=True)
-    if len(sizes) > 1:
+    levels: list[float] = []  # the distinct heading sizes, largest first
+    for size in sorted((b.lines[0].size for b in blocks if b.kind == "heading"), reverse=True):
+        if not levels or levels[-1] - size > SIZE_TOLERANCE:
+            levels.append(size)
+    if len(levels) > 1:
         for b in blocks:
             if b.kind == "heading":
-                b.level = sizes.index(round(b.lines[0].size, 1)) + 1
+                size = b.lines[0].size
+                b.level = 1 + sum(1 for s in levels[1:] if s >= size - SIZE_TOLERANCE)
     return blocks
 
 
@@ -269,6 +313,9 @@ class TableBuilder:
     column_edges: list[float] = field(default_factory=list)
     page_from: int | None = None
     page_to: int | None = None
+    # Columns whose merged cell (spanning rows) was cut by the last page end: column ->
+    # the row holding its text, None for the header.
+    cut_cells: dict[int, int | None] = field(default_factory=dict)
 
     def build(self) -> RawTable:
         return RawTable(self.no, self.caption, self.header, self.rows, self.page_from, self.page_to)
@@ -348,13 +395,18 @@ def row_continues(
     """Decide whether `new` (the first data row on a page) continues `prev` (the last
     row on the page before). `done` are the table's rows so far, `prev` included.
 
-    Signals for "continues": the page break left the table open (no rule between the
-    parts); the key column is empty in the new row, or was empty in the row above and
-    the new row holds nothing else; the key cell starts in lower case; every column
-    that complete rows always fill is empty in the new row; a cell above ends
-    unfinished (trailing dash or comma) and the key cell does not start like a row.
-    A genuine row may have empty cells (an empty framework period, an empty
-    responsible party): one empty column alone is no signal.
+    Each of these says "continues" on its own: the page break left the table open (no
+    rule between the parts); the key column (filled in most rows) is empty in the new
+    row; the key cell above was empty and the new row holds nothing but its key; every
+    column that complete rows always fill is empty in the new row.
+    Weaker signs count together: the key cell starts in lower case, or a cell above
+    ends in a dash ("01.01.2025-"), while the new row lacks a cell complete rows have
+    (or a cell above ends unfinished); a cell above ending unfinished (a trailing
+    dash or comma) also suffices when the key cell does not start like a row (a
+    numbering code or a capital); so does a key cell above that holds only its
+    numbering code ("8.") when the new key cell does not start with one.
+    A genuine row may have an empty cell (an empty framework period, an empty
+    responsible party) and still start like a row: that is no continuation.
     """
     reasons: list[str] = []
     key = key_column(done)
@@ -362,27 +414,34 @@ def row_continues(
     filled = filled_columns(done[:-1] or done, key)
     new_filled = [j for j in filled if _cell(new, j)]
     prev_filled = [j for j in filled if _cell(prev, j)]
+    incomplete = bool(filled) and len(new_filled) < len(filled)
+    unfinished = [
+        j for j in range(min(len(prev), len(new)))
+        if UNFINISHED_END_RE.search(_cell(prev, j)) and _cell(new, j)
+    ]
+    lower = new_key[:1].islower()
+    starts_like_row = bool(ROW_START_CODE_RE.match(new_key)) or new_key[:1].isupper()
     if boundary_open:
         reasons.append("no rule at the page break")
     if key is not None and not new_key and prev_key:
         reasons.append("key cell empty")
     if key is not None and not prev_key and new_key and not new_filled:
         reasons.append("key cell above empty, rest of the new row empty")
-    if new_key[:1].islower():
-        reasons.append("key cell starts in lower case")
     if filled and not new_filled and prev_filled:
         reasons.append("the always-filled cells are empty")
-    unfinished = [
-        j for j in range(min(len(prev), len(new)))
-        if UNFINISHED_END_RE.search(_cell(prev, j)) and _cell(new, j)
-    ]
-    starts_like_row = bool(ROW_START_CODE_RE.match(new_key)) or new_key[:1].isupper()
+    if lower and (incomplete or unfinished):
+        reasons.append("key cell starts in lower case, the row is incomplete")
     if unfinished and not starts_like_row:
         reasons.append("a cell above ends unfinished")
+    dangling = [j for j in unfinished if _cell(prev, j).endswith(tuple(DASHES))]
+    if dangling and incomplete:
+        reasons.append("a cell above ends in a dash, the row is incomplete")
+    if CODE_ONLY_RE.match(prev_key) and new_key and not ROW_START_CODE_RE.match(new_key):
+        reasons.append("the key cell above holds only its numbering code")
     if reasons:
         return Continuation(True, tuple(reasons))
     # Weak evidence only: a new row, but say so.
-    doubtful = bool(unfinished) or (bool(filled) and len(new_filled) < len(filled) and not starts_like_row)
+    doubtful = lower or bool(unfinished) or (incomplete and not starts_like_row)
     return Continuation(False, (), doubtful)
 
 
@@ -447,8 +506,7 @@ def _reading_order(text_blocks: list[TextBlock], pages: list[PageLayout]) -> lis
 
 def assemble(pages: list[PageLayout]) -> Assembled:
     """The document's blocks and logical tables from its pages' layouts."""
-    notes: list[ExtractionNote] = []
-    _resolve_fragments(pages)
+    notes = _resolve_fragments(pages)
     for page in pages:
         page.fragments = [fr for fr in (_trim_empty_rows(f) for f in page.fragments) if fr.rows]
     kept_lines = drop_page_furniture(pages)
@@ -558,9 +616,55 @@ def _start_table(no: int, caption: str, fr: Fragment, notes: list[ExtractionNote
     rows = _fragment_rows(table, fr, notes)
     table.column_edges = column_edges(fr)
     table.header = join_columns(rows[: table.header_rows])
+    targets: list[int | None] = [None] * table.header_rows
     for cells in rows[table.header_rows :]:
+        targets.append(len(table.rows))
         _append_row(table, cells, fr.page_no, notes)
+    table.cut_cells = _cut_cells(fr, targets)
     return table
+
+
+def _cut_cells(fr: Fragment, targets: list[int | None]) -> dict[int, int | None]:
+    """Columns whose cell in the fragment's last row is a merged cell coming down
+    from a row above (cut by the page end), and where that cell's text went: a table
+    row index, or None for the header. `targets` maps the fragment's rows."""
+    last = fr.rows[-1]
+    out: dict[int, int | None] = {}
+    for j, (span, box) in enumerate(zip(last.spans, last.cell_boxes)):
+        starts_here = j == 0 or last.cell_boxes[j - 1] != box
+        if span != (0, 0) or not starts_here or box[1] >= last.top - ROW_TOP_TOLERANCE:
+            continue
+        origin = next((i for i, r in enumerate(fr.rows) if abs(r.top - box[1]) <= ROW_TOP_TOLERANCE), None)
+        if origin is not None and origin < len(targets):
+            out[j] = targets[origin]
+    return out
+
+
+def _continue_cut_cells(table: TableBuilder, first: list[str], page_no: int, notes: list[ExtractionNote]) -> None:
+    """Text at the top of a page in a column whose merged cell the page end cut: the
+    rest of that cell (moved to where its text is), or the same text again (dropped)."""
+    for j, target in table.cut_cells.items():
+        if j >= len(first) or not clean_text(first[j]):
+            continue
+        owner = table.header if target is None else table.rows[target].cells
+        if j >= len(owner):
+            continue
+        text = clean_text(first[j])
+        if clean_text(owner[j]).endswith(text):
+            first[j] = ""
+        elif text[:1].islower() or UNFINISHED_END_RE.search(clean_text(owner[j])):
+            owner[j] = join_lines([owner[j], first[j]])
+            first[j] = ""
+            notes.append(
+                ExtractionNote(
+                    "merged_cell_continued",
+                    f"a merged cell cut by the page end goes on on page {page_no}",
+                    "info",
+                    table_no=table.no,
+                    row_no=None if target is None else target + 1,
+                    page=page_no,
+                )
+            )
 
 
 def _append_row(table: TableBuilder, cells: list[str], page_no: int, notes: list[ExtractionNote]) -> None:
@@ -578,22 +682,28 @@ def _append_row(table: TableBuilder, cells: list[str], page_no: int, notes: list
     table.rows.append(RawRow(cells, page_from=page_no, page_to=page_no))
 
 
-def _drop_repeated_header(rows: list[list[str]], table: TableBuilder) -> list[list[str]]:
+def _repeated_header_rows(rows: list[list[str]], table: TableBuilder) -> int:
+    """How many leading rows of a continuation repeat the table's header."""
     k = table.header_rows
     if k > 1 and len(rows) >= k and repeats_header(join_columns(rows[:k]), table.header):
-        rows = rows[k:]
-    while rows and repeats_header(rows[0], table.header):
-        rows = rows[1:]
-    return rows
+        return k
+    n = 0
+    while n < len(rows) and repeats_header(rows[n], table.header):
+        n += 1
+    return n
 
 
 def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None, notes: list[ExtractionNote]) -> None:
-    rows = _drop_repeated_header(_fragment_rows(table, fr, notes), table)
+    all_rows = _fragment_rows(table, fr, notes)
+    dropped = _repeated_header_rows(all_rows, table)
+    rows = all_rows[dropped:]
+    targets: list[int | None] = [None] * dropped
     table.page_to = fr.page_no
     if not rows:
         return
     first = rows[0]
-    if table.rows:
+    _continue_cut_cells(table, first, fr.page_no, notes)
+    if table.rows and any(c.strip() for c in first):
         prev = table.rows[-1]
         boundary_open = fr.open_top or (prev_fr is not None and prev_fr.open_bottom)
         decision = row_continues([r.cells for r in table.rows], prev.cells, first, boundary_open=boundary_open)
@@ -609,6 +719,7 @@ def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None,
                     page=fr.page_no,
                 )
             )
+            targets.append(len(table.rows) - 1)
             rows = rows[1:]
         elif decision.doubtful:
             notes.append(
@@ -623,4 +734,9 @@ def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None,
                 )
             )
     for cells in rows:
-        _append_row(table, cells, fr.page_no, notes)
+        if any(c.strip() for c in cells):
+            targets.append(len(table.rows))
+            _append_row(table, cells, fr.page_no, notes)
+        else:
+            targets.append(len(table.rows) - 1 if table.rows else None)
+    table.cut_cells = _cut_cells(fr, targets)
