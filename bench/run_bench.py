@@ -94,7 +94,7 @@ def pdfium_floor(path: Path) -> None:
             raw.FPDFText_GetUnicode(tp, i)
             raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
         for obj in page.get_objects(max_depth=2):
-            obj.get_pos()
+            obj.get_bounds()
         tp.close()
         page.close()
     pdf.close()

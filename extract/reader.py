@@ -11,8 +11,9 @@ from extract.model import ExtractedDocument
 
 PDF_ENGINES = ("pdfplumber", "pdfium", "camelot")
 ENGINES = ("auto", "docx", *PDF_ENGINES)
-# The engine used for PDFs when none is asked for.
-DEFAULT_PDF_ENGINE = "pdfplumber"
+# The engine used for PDFs when none is asked for: the fastest that reads every
+# committed rendering exactly (pypdfium2, about 8x faster end to end than pdfplumber).
+DEFAULT_PDF_ENGINE = "pdfium"
 
 
 class InputError(Exception):

@@ -48,6 +48,27 @@ def test_pdf_rows_equal_transcription(name, ingested, transcription):
     assert compare(ingested(name), transcription) == []
 
 
+# Every geometry engine on every rendering, through the CLI; the default engine is
+# covered above. (camelot has its own test module: it is much slower.)
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+@pytest.mark.parametrize("name", RENDERINGS)
+def test_every_engine_reaches_the_transcription(engine, name, tmp_path, transcription):
+    db = tmp_path / "w.duckdb"
+    result = run_cli(str(SAMPLES / name), "--db", str(db), "--engine", engine, "--json")
+    assert result.exit_code == 0, result.output
+    assert f'"engine": "{engine}"' in result.output
+    assert compare(db, transcription) == []
+
+
+def test_amended_rendering_equals_its_transcription(tmp_path):
+    import json
+
+    amended = json.loads((SAMPLES / "transcription" / "annex-2025-amended.json").read_text("utf-8"))
+    db = tmp_path / "w.duckdb"
+    assert run_cli(str(SAMPLES / "annex-2025-amended.pdf"), "--db", str(db), "-q").exit_code == 0
+    assert compare(db, amended) == []
+
+
 @pytest.mark.parametrize("name", RENDERINGS)
 def test_pdf_pages_filled(name, ingested, transcription):
     con = duckdb.connect(str(ingested(name)), read_only=True)

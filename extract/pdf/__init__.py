@@ -27,9 +27,14 @@ def _plumber(path, password):
     return open_document(path, password)
 
 
-# Engine name -> opener. "pdfium" and "camelot" are accepted by the CLI and reported
-# as not available until their openers are written.
-ENGINES: dict[str, Callable] = {"pdfplumber": _plumber}
+def _pdfium(path, password):
+    from extract.pdf.pdfium_engine import open_document
+
+    return open_document(path, password)
+
+
+# Engine name -> opener.
+ENGINES: dict[str, Callable] = {"pdfplumber": _plumber, "pdfium": _pdfium}
 
 
 def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = None) -> ExtractedDocument:
