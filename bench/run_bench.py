@@ -125,14 +125,16 @@ def make_long(src: Path, times: int, dest: Path) -> Path:
 
 
 RSS_SNIPPET = """
-import resource, sys, tempfile, os
+import sys, tempfile, os
 sys.path.insert(0, sys.argv[1])
 from cli.ingest import ingest_files
 from cli.pipeline import Options
 d = tempfile.mkdtemp()
 out = ingest_files([sys.argv[2]], os.path.join(d, 'w.duckdb'), Options(engine=sys.argv[3]))
 assert out[0].status == 'loaded', out[0].message
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM is this process's own peak; ru_maxrss would carry over the parent's peak
+# across fork/exec.
+print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))
 """
 
 

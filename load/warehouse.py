@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from normalize.model import NormalizedDocument
 
@@ -200,11 +201,17 @@ def _delete_document(con, document_id: int) -> None:
 
 
 def _insert_many(con, table: str, fields: list[str], rows: list[tuple]) -> None:
+    """Insert rows in one statement through Arrow: DuckDB's executemany runs the
+    statement once per row, which was a third of an ingest's time."""
     if not rows:
         return
-    cols = ", ".join(["document_id", *fields])
-    marks = ", ".join(["?"] * (len(fields) + 1))
-    con.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+    names = ["document_id", *fields]
+    batch = pa.table({name: pa.array(list(col)) for name, col in zip(names, zip(*rows))})
+    con.register("_batch", batch)
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _batch")
+    finally:
+        con.unregister("_batch")
 
 
 # ------------------------------------------------------------------ reading
