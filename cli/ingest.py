@@ -28,6 +28,7 @@ def ingest_files(
     exception."""
     outcomes: list[Outcome] = []
     todo: list[Outcome] = []
+    first_with: dict[str, str] = {}  # sha256 -> the first file of this batch with it
     for f in files:
         o = Outcome(path=str(f))
         outcomes.append(o)
@@ -38,6 +39,11 @@ def ingest_files(
         if o.sha256 and not force and (doc_id := loaded_sha256(db, o.sha256)) is not None:
             o.status, o.message = "skipped", f"already loaded as document {doc_id} (same sha256)"
             continue
+        if o.sha256 in first_with:
+            o.status, o.message = "skipped", f"same content as {first_with[o.sha256]} earlier in this batch"
+            continue
+        if o.sha256:
+            first_with[o.sha256] = o.path
         todo.append(o)
     if not todo:
         return outcomes

@@ -183,7 +183,7 @@ def _print_summary(outcomes: list[Outcome], db: str, quiet: bool) -> None:
         if o.status in ("bad_input", "internal_error"):
             err.print(f"error: {o.message}", markup=False, highlight=False)
         else:
-            out.print(line, markup=False, highlight=False)
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
     if quiet:
         return
     for o in outcomes:
