@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/extract $(SAMPLE) --db $(DB)
+	$(BIN)/extract $(SAMPLE) --db $(DB) --force  # --force: show the full summary on every run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
