@@ -5,9 +5,11 @@
     repair.assemble         ->  blocks + whole tables     (repair.py)
 
 An engine only has to open a file and yield `PageGeometry` pages; everything after is
-shared. To add one (pypdfium2, camelot), write `open_document(path, password)` as a
-context manager giving an object with `page_count` and `pages()`, raising
-`PdfUnreadable` / `PdfEncrypted`, and register it in `ENGINES`.
+shared. To add one, write `open_document(path, password)` as a context manager giving
+an object with `page_count` and `pages()`, raising `PdfUnreadable` / `PdfEncrypted`,
+and register it in `ENGINES`. An engine that finds tables itself (camelot) registers
+in `TABLE_FINDERS` a function (path, geometry pages, password) -> PageLayouts; the
+repair stage is the same for all.
 """
 
 from __future__ import annotations
@@ -33,8 +35,17 @@ def _pdfium(path, password):
     return open_document(path, password)
 
 
-# Engine name -> opener.
-ENGINES: dict[str, Callable] = {"pdfplumber": _plumber, "pdfium": _pdfium}
+def _camelot_layouts(path, pages, password):
+    from extract.pdf.camelot_engine import camelot_layouts
+
+    return camelot_layouts(path, pages, password=password)
+
+
+# Engine name -> opener of the page geometry. camelot finds the tables itself; the
+# geometry (pdfium) gives it the text outside the tables and the page's rules.
+ENGINES: dict[str, Callable] = {"pdfplumber": _plumber, "pdfium": _pdfium, "camelot": _pdfium}
+# Engines that find the tables themselves: (path, geometry pages, password) -> PageLayouts.
+TABLE_FINDERS: dict[str, Callable] = {"camelot": _camelot_layouts}
 
 
 def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = None) -> ExtractedDocument:
@@ -43,16 +54,23 @@ def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = No
     opener = ENGINES.get(engine)
     if opener is None:
         raise InputError(path, f"PDF engine {engine!r} is not available (available: {', '.join(ENGINES)})")
+    finder = TABLE_FINDERS.get(engine)
     try:
         with opener(path, password) as doc:
             page_count = doc.page_count
             if limits is not None and page_count > limits.max_pages:
                 raise InputError(path, f"has {page_count} pages, over the limit of {limits.max_pages} (--max-pages)")
             layouts = []
+            pages = []
             words = 0
             for geometry in doc.pages():
                 words += len(geometry.words)
-                layouts.append(page_layout(geometry))
+                if finder is None:
+                    layouts.append(page_layout(geometry))
+                else:
+                    pages.append(geometry)
+            if finder is not None and words:
+                layouts = finder(path, pages, password)
     except PdfEncrypted:
         reason = "is encrypted; pass --password (the password given was not accepted)" if password else "is encrypted; pass --password"
         raise InputError(path, reason) from None
