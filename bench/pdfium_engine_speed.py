@@ -9,7 +9,6 @@ Medians of --repeat runs (pdfplumber: a third as many, it is slow) in one proces
 from __future__ import annotations
 
 import argparse
-import ctypes
 import statistics
 import sys
 import time
@@ -18,29 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.run_bench import pdfium_floor  # noqa: E402
 from extract.pdf import pdfium_engine, plumber_engine  # noqa: E402
 
 SAMPLES = [ROOT / "samples" / n for n in ("annex-2025.pdf", "annex-2025-alt.pdf", "annex-2025-html.pdf")]
-
-
-def floor(path: Path) -> None:
-    """Every character's text and box, every page object's bounds (into forms), through
-    pypdfium2's typed raw API: the least any engine on pypdfium2 reads."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
-
-    pdf = pdfium.PdfDocument(str(path))
-    l, r, b, t = (ctypes.c_double() for _ in range(4))
-    for page in pdf:
-        tp = page.get_textpage()
-        for i in range(raw.FPDFText_CountChars(tp)):
-            raw.FPDFText_GetUnicode(tp, i)
-            raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
-        for obj in page.get_objects(max_depth=2):
-            obj.get_bounds()
-        tp.close()
-        page.close()
-    pdf.close()
 
 
 def engine(module):
@@ -74,7 +54,7 @@ def main() -> None:
         pages = len(pdfium.PdfDocument(str(path)))
         t_plumber = median_seconds(engine(plumber_engine), path, max(1, args.repeat // 3)) / pages
         t_pdfium = median_seconds(engine(pdfium_engine), path, args.repeat) / pages
-        t_floor = median_seconds(floor, path, args.repeat) / pages
+        t_floor = median_seconds(pdfium_floor, path, args.repeat) / pages
         print(
             f"{path.name:<24} {pages:>5} {t_plumber * 1e3:>9.2f} ms {t_pdfium * 1e3:>7.2f} ms {t_floor * 1e3:>7.2f} ms"
             f" {t_plumber / t_pdfium:>7.1f}x {t_pdfium / t_floor:>6.2f}x"

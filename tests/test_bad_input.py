@@ -4,7 +4,6 @@ and the reason, a distinct exit code, and a warehouse exactly as it was."""
 from __future__ import annotations
 
 import hashlib
-import io
 import random
 import shutil
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.pdf_bytes import serialise
 from tests.conftest import SAMPLES, run_cli
 
 PDF = SAMPLES / "annex-2025.pdf"
@@ -127,18 +127,7 @@ def _minimal_pdf(text: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
+    return serialise(objs)
 
 
 def test_docx_that_is_not_an_annex(tmp_path, loaded_db):

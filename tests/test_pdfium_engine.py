@@ -5,7 +5,6 @@ curves, kerning gaps); bad files; and that it is the fast one."""
 
 from __future__ import annotations
 
-import io
 import random
 import time
 from collections import defaultdict
@@ -16,6 +15,7 @@ from extract.pdf import pdfium_engine, plumber_engine
 from extract.pdf.geometry import PageGeometry, PdfEncrypted, PdfUnreadable
 from extract.pdf.grid import page_layout
 from extract.pdf.repair import assemble
+from tests.pdf_bytes import serialise
 from tests.conftest import SAMPLES
 
 RENDERINGS = ["annex-2025.pdf", "annex-2025-alt.pdf", "annex-2025-html.pdf"]
@@ -181,18 +181,7 @@ def _pdf(pages: list[dict], *, pages_attrs: bytes = b"") -> bytes:
         kids.append(len(objs))
     objs[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d %s >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids), pages_attrs)
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
-    return out.getvalue()
+    return serialise(objs)
 
 
 CONTENT = (

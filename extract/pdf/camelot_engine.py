@@ -47,9 +47,10 @@ from extract.pdf.grid import (
     Fragment,
     FragmentRow,
     PageLayout,
-    _coverage,
-    _mostly_bold,
-    _text_line,
+    merge_positions,
+    rule_coverage,
+    mostly_bold,
+    text_line_of,
     cell_text,
     group_lines,
 )
@@ -135,28 +136,13 @@ def _merged_cells(table) -> list[list[int]]:
     is the row-major index of its top-left position."""
     cells = table.cells
     n_rows, n_cols = len(cells), len(cells[0]) if cells else 0
-    parent = list(range(n_rows * n_cols))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    for i in range(n_rows):
-        for j in range(n_cols):
-            k = i * n_cols + j
-            # camelot sets a rule on both positions it separates; either missing joins.
-            if j + 1 < n_cols and not (cells[i][j].right and cells[i][j + 1].left):
-                union(k, k + 1)
-            if i + 1 < n_rows and not (cells[i][j].bottom and cells[i + 1][j].top):
-                union(k, k + n_cols)
-    return [[find(i * n_cols + j) for j in range(n_cols)] for i in range(n_rows)]
+    # camelot sets a rule on both positions it separates; either missing joins.
+    return merge_positions(
+        n_rows,
+        n_cols,
+        joined_right=lambda i, j: not (cells[i][j].right and cells[i][j + 1].left),
+        joined_down=lambda i, j: not (cells[i][j].bottom and cells[i + 1][j].top),
+    )
 
 
 def _line_word(textline, height: float) -> Word | None:
@@ -211,7 +197,7 @@ def _ruled(edges: list[Edge], y: float, x0: float, x1: float) -> bool:
     """Whether the page draws a horizontal rule at `y` over most of [x0, x1] (its
     segments together: WeasyPrint draws each cell's border on its own)."""
     at = [e for e in edges if e.orientation == "h" and abs(e.top - y) <= RULE_TOLERANCE]
-    return _coverage(at, x0, x1) >= SEPARATOR_MIN_COVER
+    return rule_coverage(at, x0, x1) >= SEPARATOR_MIN_COVER
 
 
 def fragment_from_table(table, page: PageGeometry) -> Fragment:
@@ -255,7 +241,7 @@ def fragment_from_table(table, page: PageGeometry) -> Fragment:
             row_spans.append((ncols, nrows) if origin else (0, 0))
             if origin and cell_lines[cid]:
                 filled_cells += 1
-                bold_cells += _mostly_bold(cell_lines[cid])
+                bold_cells += mostly_bold(cell_lines[cid])
         bold = filled_cells > 0 and bold_cells == filled_cells
         rows.append(FragmentRow(cells, ys[i], ys[i + 1], row_boxes, row_spans, bold))
     open_top = not _ruled(page.edges, ys[0], xs[0], xs[-1])
@@ -285,6 +271,6 @@ def camelot_layouts(
         fragments = [fragment_from_table(t, page) for t in by_page.get(page.page_no, [])]
         fragments = sorted((f for f in fragments if f.rows), key=lambda f: f.bbox[1])
         words = [w for w in page.words if not any(_inside(w, f.bbox) for f in fragments)]
-        lines = [_text_line(line, page.page_no) for line in group_lines(words)]
+        lines = [text_line_of(line, page.page_no) for line in group_lines(words)]
         layouts.append(PageLayout(page.page_no, page.width, page.height, fragments, lines))
     return layouts

@@ -262,7 +262,7 @@ def _distinct(values: list[float], tolerance: float = SNAP_TOLERANCE) -> list[fl
     return [sum(values[i] for i in g) / len(g) for g in _cluster(values, tolerance)]
 
 
-def _coverage(edges: list[Edge], a: float, b: float) -> float:
+def rule_coverage(edges: list[Edge], a: float, b: float) -> float:
     """Share of the interval [a, b] covered by the edges' extents (along their length)."""
     if b <= a:
         return 0.0
@@ -280,14 +280,11 @@ def _coverage(edges: list[Edge], a: float, b: float) -> float:
     return covered / (b - a)
 
 
-def cell_grid(region: list[Edge], tolerance: float = SNAP_TOLERANCE) -> CellGrid:
-    """The grid of a closed region and its merged cells: two neighbouring positions
-    are one cell unless a rule covers most of the side between them."""
-    ys = _distinct([e.top for e in region if e.orientation == "h"], tolerance)
-    xs = _distinct([e.x0 for e in region if e.orientation == "v"], tolerance)
-    h_at = {y: [e for e in region if e.orientation == "h" and abs(e.top - y) <= tolerance] for y in ys}
-    v_at = {x: [e for e in region if e.orientation == "v" and abs(e.x0 - x) <= tolerance] for x in xs}
-    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+def merge_positions(n_rows: int, n_cols: int, joined_right, joined_down) -> list[list[int]]:
+    """For every grid position (row, col) the id of the merged cell it belongs to (the
+    row-major index of the cell's top-left position). `joined_right(i, j)` says there
+    is no rule between (i, j) and (i, j+1); `joined_down(i, j)`, none between (i, j)
+    and (i+1, j). Union-find, so L-shaped joins settle on one id."""
     parent = list(range(max(n_rows * n_cols, 0)))
 
     def find(k: int) -> int:
@@ -304,11 +301,26 @@ def cell_grid(region: list[Edge], tolerance: float = SNAP_TOLERANCE) -> CellGrid
     for i in range(n_rows):
         for j in range(n_cols):
             k = i * n_cols + j
-            if j + 1 < n_cols and _coverage(v_at[xs[j + 1]], ys[i], ys[i + 1]) < SEPARATOR_MIN_COVER:
+            if j + 1 < n_cols and joined_right(i, j):
                 union(k, k + 1)
-            if i + 1 < n_rows and _coverage(h_at[ys[i + 1]], xs[j], xs[j + 1]) < SEPARATOR_MIN_COVER:
+            if i + 1 < n_rows and joined_down(i, j):
                 union(k, k + n_cols)
-    owner = [[find(i * n_cols + j) for j in range(n_cols)] for i in range(n_rows)]
+    return [[find(i * n_cols + j) for j in range(n_cols)] for i in range(n_rows)]
+
+
+def cell_grid(region: list[Edge], tolerance: float = SNAP_TOLERANCE) -> CellGrid:
+    """The grid of a closed region and its merged cells: two neighbouring positions
+    are one cell unless a rule covers most of the side between them."""
+    ys = _distinct([e.top for e in region if e.orientation == "h"], tolerance)
+    xs = _distinct([e.x0 for e in region if e.orientation == "v"], tolerance)
+    h_at = {y: [e for e in region if e.orientation == "h" and abs(e.top - y) <= tolerance] for y in ys}
+    v_at = {x: [e for e in region if e.orientation == "v" and abs(e.x0 - x) <= tolerance] for x in xs}
+    owner = merge_positions(
+        len(ys) - 1,
+        len(xs) - 1,
+        joined_right=lambda i, j: rule_coverage(v_at[xs[j + 1]], ys[i], ys[i + 1]) < SEPARATOR_MIN_COVER,
+        joined_down=lambda i, j: rule_coverage(h_at[ys[i + 1]], xs[j], xs[j + 1]) < SEPARATOR_MIN_COVER,
+    )
     return CellGrid(ys, xs, owner)
 
 
@@ -385,12 +397,12 @@ def cell_text(words: list[Word], box: tuple[float, float, float, float] | None =
     return join_lines(merged)
 
 
-def _mostly_bold(words: list[Word]) -> bool:
+def mostly_bold(words: list[Word]) -> bool:
     bold = sum(len(w.text) for w in words if w.bold)
     return bold * 2 > sum(len(w.text) for w in words)
 
 
-def _text_line(words: list[Word], page_no: int) -> TextLine:
+def text_line_of(words: list[Word], page_no: int) -> TextLine:
     chars = Counter()
     bold_chars = 0
     for w in words:
@@ -453,7 +465,7 @@ def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) ->
             row_spans.append((ncols, nrows) if origin else (0, 0))
             if cell_words:
                 filled_cells += 1
-                bold_cells += _mostly_bold(cell_words)
+                bold_cells += mostly_bold(cell_words)
         bold = filled_cells > 0 and bold_cells == filled_cells
         rows.append(FragmentRow(texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold))
     bbox = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
@@ -469,5 +481,5 @@ def page_layout(page: PageGeometry) -> PageLayout:
         fragment, words = fragment_from_region(region, words, page.page_no)
         if fragment.rows:
             fragments.append(fragment)
-    lines = [_text_line(line, page.page_no) for line in group_lines(words)]
+    lines = [text_line_of(line, page.page_no) for line in group_lines(words)]
     return PageLayout(page.page_no, page.width, page.height, fragments, lines)
