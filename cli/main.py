@@ -63,12 +63,32 @@ def _log_internal(outcome_or_text: str) -> Path:
 
 
 class DefaultGroup(click.Group):
-    """`extract FILE…` means `extract ingest FILE…`."""
+    """`extract FILE…` means `extract ingest FILE…`; and no command ends in a raw
+    traceback: an unexpected error is logged and reported in one line (exit 70),
+    with the traceback only under --debug."""
 
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["ingest", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the CLI boundary
+            import traceback
+
+            text = traceback.format_exc()
+            log = _log_internal(text)
+            if "--debug" in sys.argv or os.environ.get("ANNEX_DEBUG"):
+                err.print(text, markup=False, highlight=False)
+            err.print(
+                f"error: internal error ({type(exc).__name__}: {exc}) [details in {log}]",
+                markup=False, highlight=False,
+            )
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})

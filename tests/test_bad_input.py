@@ -227,3 +227,19 @@ def test_not_a_duckdb_warehouse(tmp_path):
     result = run_cli(str(DOCX), "--db", str(db))
     assert result.exit_code == 4
     assert db.read_text() == "this is not a database"
+
+
+def test_an_unexpected_error_in_any_command_is_one_line(tmp_path, monkeypatch):
+    import load.diff
+
+    def boom(*a, **k):
+        raise RuntimeError("bug")
+
+    db = tmp_path / "w.duckdb"
+    run_cli(str(DOCX), "--db", str(db), "-q")
+    monkeypatch.setattr(load.diff, "latest_two", boom)
+    monkeypatch.setenv("ANNEX_LOG_DIR", str(tmp_path))
+    result = run_cli("diff", "--db", str(db))
+    assert result.exit_code == 70
+    assert "Traceback" not in result.output
+    assert "internal error" in result.output and "annex-extract.log" in result.output
