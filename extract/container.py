@@ -31,7 +31,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from extract.reader import InputError, sniff_format
+from extract.reader import ZIP_ERRORS, InputError, sniff_format
 from extract.signatures import (
     CHAIN_NOT_VERIFIED,
     SignatureInfo,
@@ -165,7 +165,7 @@ def _read_entry(path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
                 if n > limit:
                     raise InputError(path, f"container entry {info.filename!r} is larger than it declares")
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise InputError(path, f"has a damaged container entry {info.filename!r} ({exc})") from None
     return b"".join(chunks)
 
@@ -179,7 +179,7 @@ def _extract_entry(path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Pat
                 if n > info.file_size or n > MAX_TOTAL_BYTES:
                     raise InputError(path, f"container entry {info.filename!r} is larger than it declares")
                 dst.write(chunk)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise InputError(path, f"has a damaged container entry {info.filename!r} ({exc})") from None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,10 @@ ENGINES = ("auto", "docx", *PDF_ENGINES)
 # The engine used for PDFs when none is asked for: the fastest that reads every
 # committed rendering exactly (pypdfium2, about 8x faster end to end than pdfplumber).
 DEFAULT_PDF_ENGINE = "pdfium"
+
+
+# What reading a damaged ZIP (DOCX, .asice) can raise, besides its own BadZipFile.
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, NotImplementedError)
 
 
 class InputError(Exception):
@@ -69,8 +74,8 @@ def sniff_format(path: str | Path) -> str:
                         return "asice"
                 if "word/document.xml" in names:
                     return "docx"
-        except zipfile.BadZipFile:
-            raise InputError(p, "is a damaged ZIP/Office file") from None
+        except ZIP_ERRORS as exc:
+            raise InputError(p, f"is a damaged ZIP/Office file ({type(exc).__name__})") from None
         raise InputError(p, "is a ZIP file but neither a DOCX nor a DigiDoc container")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(
@@ -98,8 +103,6 @@ def read_document(
     if fmt == "docx":
         if engine not in ("auto", "docx"):
             raise InputError(p, f"is a DOCX; engine {engine!r} reads only PDFs")
-        import zlib
-
         from docx.opc.exceptions import PackageNotFoundError
         from lxml.etree import XMLSyntaxError
 
@@ -107,8 +110,7 @@ def read_document(
 
         try:
             doc = read_docx(p)
-        except (KeyError, ValueError, EOFError, OSError, zlib.error, zipfile.BadZipFile,
-                XMLSyntaxError, PackageNotFoundError) as exc:
+        except (*ZIP_ERRORS, KeyError, ValueError, XMLSyntaxError, PackageNotFoundError) as exc:
             raise InputError(p, f"is a damaged DOCX ({type(exc).__name__}: {exc})") from None
     elif fmt == "pdf":
         name = DEFAULT_PDF_ENGINE if engine == "auto" else engine

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,12 @@ def run_cli(*args: str, input: str | None = None):
 @pytest.fixture
 def db(tmp_path) -> Path:
     return tmp_path / "w.duckdb"
+
+
+# CI runs the property and fuzz tests with a fixed seed, so that a run is reproducible;
+# locally each run explores new examples.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")

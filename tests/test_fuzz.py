@@ -60,3 +60,12 @@ def test_fuzz_docx(tmp_path_factory, ops):
 @given(ops=mutations)
 def test_fuzz_pdf(tmp_path_factory, ops):
     _check(tmp_path_factory, PDF, ".pdf", ops)
+
+
+ASICE = (SAMPLES / "annex-2025.asice").read_bytes()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=mutations)
+def test_fuzz_asice(tmp_path_factory, ops):
+    _check(tmp_path_factory, ASICE, ".asice", ops)
