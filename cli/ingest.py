@@ -15,7 +15,7 @@ from rich.console import Console
 
 from cli.pipeline import Options, Outcome, process_file
 from extract.reader import sha256_of
-from load import loaded_sha256, write_session
+from load import loaded_documents, write_session
 
 _err = Console(stderr=True)
 
@@ -27,16 +27,18 @@ def ingest_files(
     when the warehouse cannot be written at all; a bad file is an outcome, not an
     exception."""
     outcomes: list[Outcome] = []
-    todo: list[Outcome] = []
-    first_with: dict[str, str] = {}  # sha256 -> the first file of this batch with it
     for f in files:
         o = Outcome(path=str(f))
-        outcomes.append(o)
         try:
             o.sha256 = sha256_of(f) if os.path.isfile(f) else None
         except OSError:
             o.sha256 = None  # process_file reports why it cannot be read
-        if o.sha256 and not force and (doc_id := loaded_sha256(db, o.sha256)) is not None:
+        outcomes.append(o)
+    loaded = {} if force else loaded_documents(db, [o.sha256 for o in outcomes])
+    todo: list[Outcome] = []
+    first_with: dict[str, str] = {}  # sha256 -> the first file of this batch with it
+    for o in outcomes:
+        if (doc_id := loaded.get(o.sha256)) is not None:
             o.status, o.message = "skipped", f"already loaded as document {doc_id} (same sha256)"
             continue
         if o.sha256 in first_with:

@@ -14,7 +14,6 @@ busy or unusable; 70 internal error.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from cli.output import dumps, output_options, print_rows, stdout_console
 from cli.ingest import ingest_files
 from cli.pipeline import Options, Outcome
 from extract.reader import ENGINES, Limits, sha256_of
-from load import WarehouseBusy, WarehouseError, loaded_sha256, query, write_session
+from load import WarehouseBusy, WarehouseError, loaded_documents, query
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -404,13 +403,12 @@ def versions(db, fmt):
 
 
 def _version_ref(db: str, ref: str) -> int:
-    from load.diff import document_for_sha256
-
     if ref.isdigit() and not os.path.exists(ref):
         return int(ref)
     if not os.path.isfile(ref):
         raise click.BadParameter(f"{ref}: neither a document id nor a file")
-    doc_id = document_for_sha256(db, sha256_of(ref))
+    sha = sha256_of(ref)
+    doc_id = loaded_documents(db, [sha]).get(sha)
     if doc_id is None:
         raise click.BadParameter(f"{ref}: this file is not in {db}; ingest it first (extract {ref} --db {db})")
     return doc_id
@@ -515,8 +513,3 @@ def export(db, fmt, out_dir):
         return
     for name, path, n in written:
         click.echo(f"{name:20} {n:6} rows  {path}")
-
-
-def run() -> None:  # pragma: no cover - console script wrapper
-    logging.basicConfig(level=logging.WARNING)
-    main()

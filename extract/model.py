@@ -74,9 +74,5 @@ class ExtractedDocument:
     tables: list[RawTable] = field(default_factory=list)
     notes: list[ExtractionNote] = field(default_factory=list)
 
-    def front_text(self, limit: int = 12) -> list[str]:
-        """The first text blocks: approval block, annex label and title live here."""
-        return [b.text for b in self.blocks[:limit] if b.kind != "table"]
-
     def table(self, no: int) -> RawTable | None:
         return next((t for t in self.tables if t.no == no), None)

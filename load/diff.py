@@ -132,12 +132,6 @@ def latest_two(db_path: str | Path) -> tuple[int, int]:
     return ids[1], ids[0]
 
 
-def document_for_sha256(db_path: str | Path, sha256: str) -> int | None:
-    with read_connection(db_path) as con:
-        row = con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
-    return row[0] if row else None
-
-
 def diff_versions(db_path: str | Path, old_id: int, new_id: int) -> VersionDiff:
     with read_connection(db_path) as con:
         result = VersionDiff(old=_doc_info(con, old_id), new=_doc_info(con, new_id))

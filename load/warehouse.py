@@ -84,9 +84,6 @@ class WriteSession:
         self.con = con
         self.changed = False  # only a session that loaded something replaces the file
 
-    def has_sha256(self, sha256: str) -> bool:
-        return bool(self.con.execute("SELECT 1 FROM documents WHERE sha256 = ?", [sha256]).fetchone())
-
     def load(self, doc: NormalizedDocument, *, force: bool = False, extra: dict | None = None) -> LoadResult:
         """Insert one document in one transaction; on any error nothing of it stays."""
         con = self.con
@@ -232,17 +229,20 @@ def read_connection(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def loaded_sha256(db_path: str | Path, sha256: str) -> int | None:
-    """The document_id already holding these bytes, without locking or writing."""
-    path = Path(db_path)
-    if not path.exists():
-        return None
+def loaded_documents(db_path: str | Path, sha256s) -> dict[str, int]:
+    """sha256 -> document_id for those of `sha256s` already loaded; one read-only
+    connection, no lock, no writing (the nightly skip check and `diff FILE`)."""
+    path, wanted = Path(db_path), [s for s in set(sha256s) if s]
+    if not path.exists() or not wanted:
+        return {}
     with read_connection(path) as con:
         try:
-            row = con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
-        except duckdb.CatalogException:
-            return None
-    return row[0] if row else None
+            rows = con.execute(
+                "SELECT sha256, document_id FROM documents WHERE list_contains(?, sha256)", [wanted]
+            ).fetchall()
+        except duckdb.CatalogException:  # a warehouse file without our tables yet
+            return {}
+    return dict(rows)
 
 
 def query(db_path: str | Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
@@ -251,12 +251,6 @@ def query(db_path: str | Path, sql: str, params: list | None = None) -> tuple[li
         cur = con.execute(sql, params or [])
         names = [d[0] for d in cur.description] if cur.description else []
         return names, cur.fetchall()
-
-
-def to_json_default(value):
-    """JSON for DuckDB's values: dates and decimals as strings."""
-    return str(value)
-
 
 
 def export_relations(db_path: str | Path, names, out_dir: Path, fmt: str) -> list[tuple[str, Path, int]]:

@@ -34,14 +34,12 @@ def _cell(cells: list[str], col: int | None) -> str:
     return cells[col] if col is not None and col < len(cells) else ""
 
 
-def table_kov(doc: ExtractedDocument, table: RawTable, kind: str) -> tuple[str | None, str]:
-    """The municipality a schedule table belongs to, and where that came from.
-
-    First the nearest heading above the table that names a municipality (the KOV
-    sections are headed "… pakkumine Tartu linnas"); failing that, the municipality
-    its responsible cells name in most rows. Indicator tables have no KOV."""
+def table_kov(doc: ExtractedDocument, table: RawTable, kind: str) -> str | None:
+    """The municipality a schedule table belongs to: the nearest heading above the
+    table that names one (the KOV sections are headed "… pakkumine Tartu linnas").
+    Indicator tables have no KOV; the caller falls back to the responsible cells."""
     if kind != "schedule":
-        return None, "none"
+        return None
     idx = next(
         (i for i, b in enumerate(doc.blocks) if b.kind == "table" and b.table_no == table.no),
         None,
@@ -54,10 +52,10 @@ def table_kov(doc: ExtractedDocument, table: RawTable, kind: str) -> tuple[str |
             if block.kind == "heading":
                 kov = municipality_in_text(block.text)
                 if kov:
-                    return kov, "heading"
+                    return kov
                 if block.level == 1:
                     break
-    return None, "none"
+    return None
 
 
 def _responsible_kov(activities: list[Activity]) -> str | None:
@@ -291,7 +289,7 @@ def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> N
             out.findings.append(
                 Finding("header_by_position", "warning", f"header names no column for {', '.join(missing)}; placed by position", table.no, None, " | ".join(table.header))
             )
-        kov, _ = table_kov(doc, table, kind)
+        kov = table_kov(doc, table, kind)
         if kind == "schedule":
             acts = _normalize_schedule(table, columns, kov, rec, out)
             if kov is None:

@@ -16,7 +16,7 @@ def test_every_command_has_help(command):
     assert result.exit_code == 0
     doc = main.commands[command].help
     assert doc and doc.splitlines()[0] in result.output
-    assert "--db" in result.output or command == "ingest" and "--db" in result.output
+    assert "--db" in result.output
 
 
 def test_top_level_help_lists_commands():

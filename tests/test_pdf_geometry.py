@@ -101,7 +101,7 @@ def test_same_grid_and_text_from_rects_and_from_lines():
 
 
 def test_merged_cells_spanning_rows_and_columns():
-    xs, ys = [100.0, 150.0, 250.0, 350.0], [100.0, 120.0, 140.0, 160.0]
+    xs = [100.0, 150.0, 250.0, 350.0]
     edges = []
     # Top and bottom rules across; inner horizontal rules leave out the first column
     # (a group cell merged down); the second header cell spans the last two columns.

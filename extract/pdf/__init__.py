@@ -81,8 +81,6 @@ def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = No
     if words == 0:
         raise InputError(path, "has no text layer (a scanned image?); it needs OCR first")
     assembled = assemble(layouts)
-    if not any(b.kind == "caption" for b in assembled.blocks):
-        raise InputError(path, "does not look like an annex: no 'Tabel N.' captions")
     return ExtractedDocument(
         path=str(path),
         source_format="pdf",
