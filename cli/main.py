@@ -29,7 +29,7 @@ from cli.output import dumps, output_options, print_rows, stdout_console
 from cli.ingest import ingest_files
 from cli.pipeline import Options, Outcome
 from extract.reader import ENGINES, Limits, sha256_of
-from load import WarehouseBusy, WarehouseError, loaded_documents, query
+from load import StatementRefused, WarehouseBusy, WarehouseError, analyst_query, loaded_documents, query
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -358,10 +358,16 @@ def _docs(db: str, document_id: int | None) -> list[int]:
 @click.argument("statement", required=False)
 @click.option("-f", "--file", "sql_file", type=click.File("r", encoding="utf-8"),
               help="Read the statement from a file (- for standard input), e.g. sql/examples/*.sql.")
+@click.option("--read-dir", "read_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="A folder whose files the statement may read (read_csv, read_parquet, …); repeatable. "
+                   "Without it no file but the warehouse can be read.")
 @DB_OPTION
 @output_options
-def sql_command(statement, sql_file, db, fmt):
+def sql_command(statement, sql_file, read_dirs, db, fmt):
     """Run an SQL statement against the warehouse, read-only.
+
+    Only reading statements run (SELECT, EXPLAIN, PRAGMA, CALL); no statement can write
+    a file or a database, attach another one, or change the connection's settings.
 
     Example: extract sql "SELECT kov, total_eur FROM kov_totals"
     """
@@ -372,10 +378,13 @@ def sql_command(statement, sql_file, db, fmt):
     if not statement:
         raise click.UsageError("give a STATEMENT or --file")
     try:
-        names, rows = query(db, statement)
+        names, rows = analyst_query(db, statement, read_dirs=tuple(read_dirs))
     except WarehouseError as exc:
         _fail_warehouse(str(exc), fmt == "json")
         return
+    except StatementRefused as exc:
+        err.print(f"error: {db}: {exc}", markup=False, highlight=False)
+        sys.exit(EXIT_FINDINGS)
     except duckdb.Error as exc:
         err.print(f"error: {db}: {str(exc).splitlines()[0]}", markup=False, highlight=False)
         sys.exit(EXIT_FINDINGS)

@@ -2,9 +2,11 @@
 
 from load.warehouse import (
     LoadResult,
+    StatementRefused,
     WarehouseBusy,
     WarehouseError,
     WriteSession,
+    analyst_query,
     loaded_documents,
     query,
     read_connection,
@@ -13,9 +15,11 @@ from load.warehouse import (
 
 __all__ = [
     "LoadResult",
+    "StatementRefused",
     "WarehouseBusy",
     "WarehouseError",
     "WriteSession",
+    "analyst_query",
     "loaded_documents",
     "query",
     "read_connection",

@@ -213,20 +213,69 @@ def _insert_many(con, table: str, fields: list[str], rows: list[tuple]) -> None:
 
 # ------------------------------------------------------------------ reading
 
+# A reading connection can touch no file but the warehouse: DuckDB's own switches, set
+# before any caller's statement runs and then locked, so no statement can undo them.
+# `read_dirs` opens folders an analyst named for reading their own files (DuckDB would
+# also let COPY write there, which `analyst_query` refuses by statement type);
+# `write_dir` is for `export` alone.
+_READ_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "temp_directory": "",  # no spill files beside the warehouse
+}
+
+
 @contextlib.contextmanager
-def read_connection(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; the views are whatever the last writer created."""
+def read_connection(
+    db_path: str | Path, *, read_dirs: tuple[str | Path, ...] = (), write_dir: str | Path | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection that cannot write or read any other file."""
     path = Path(db_path)
     if not path.exists():
         raise WarehouseError(f"{path}: no warehouse here yet (run `extract FILE --db {path}` first)")
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True, config=_READ_CONFIG)
     except duckdb.Error as exc:
         raise WarehouseError(f"{path}: cannot open the warehouse read-only ({exc})") from None
     try:
+        allowed = [str(Path(d).resolve()) + os.sep for d in (*read_dirs, *([write_dir] if write_dir else []))]
+        if allowed:
+            con.execute("SET allowed_directories = ?", [allowed])
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
         yield con
     finally:
         con.close()
+
+
+# What `extract sql` runs: statements that read. Everything else (COPY, EXPORT, ATTACH,
+# DETACH, SET/USE, INSTALL/LOAD, DDL and DML) is refused before DuckDB sees it; the
+# locked connection above is the barrier, this gives the analyst a clear message.
+ANALYST_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
+
+
+class StatementRefused(ValueError):
+    """`extract sql` was given a statement that is not a read."""
+
+
+def analyst_query(
+    db_path: str | Path, sql: str, read_dirs: tuple[str | Path, ...] = ()
+) -> tuple[list[str], list[tuple]]:
+    """Run an analyst's statement(s) read-only; the last one's (column names, rows)."""
+    with read_connection(db_path, read_dirs=read_dirs) as con:
+        statements = con.extract_statements(sql)
+        if not statements:
+            raise StatementRefused("no statement to run")
+        for st in statements:
+            kind = st.type.name
+            if kind not in ANALYST_STATEMENTS:
+                raise StatementRefused(
+                    f"{kind} is not allowed: `extract sql` only reads "
+                    f"({', '.join(sorted(ANALYST_STATEMENTS))}); use `extract export` to write files"
+                )
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description] if cur.description else []
+        return names, cur.fetchall()
 
 
 def loaded_documents(db_path: str | Path, sha256s) -> dict[str, int]:
@@ -257,7 +306,7 @@ def export_relations(db_path: str | Path, names, out_dir: Path, fmt: str) -> lis
     """COPY each named table or view to `out_dir/<name>.<fmt>`; [(name, path, rows)]."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with read_connection(db_path) as con:
+    with read_connection(db_path, write_dir=out_dir) as con:
         existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         for name in names:
             if name not in existing:

@@ -134,8 +134,8 @@ def test_sql_read_only_outputs(two_versions):
     assert r.output.splitlines() == ["a,b", "1,x"]
     r = run_cli("sql", "DELETE FROM documents", "--db", str(two_versions))
     assert r.exit_code != 0
-    con = duckdb.connect(str(two_versions), read_only=True)
-    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    with duckdb.connect(str(two_versions), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
 
 
 def test_export_every_view(two_versions, tmp_path):
