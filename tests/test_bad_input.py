@@ -237,7 +237,7 @@ def test_an_unexpected_error_in_any_command_is_one_line(tmp_path, monkeypatch):
 
     db = tmp_path / "w.duckdb"
     run_cli(str(DOCX), "--db", str(db), "-q")
-    monkeypatch.setattr(load.diff, "latest_two", boom)
+    monkeypatch.setattr(load.diff, "newest_pairs", boom)
     monkeypatch.setenv("ANNEX_LOG_DIR", str(tmp_path))
     result = run_cli("diff", "--db", str(db))
     assert result.exit_code == 70
