@@ -415,7 +415,17 @@ def versions(db, fmt):
     except WarehouseError as exc:
         _fail_warehouse(str(exc), fmt == "json")
         return
-    if fmt != "json":
+    if fmt == "table":  # compact: one line per file
+        rows = [dict(zip(names, r)) for r in rows]
+        names = ["annex", "version", "document", "amended by", "latest", "activities / indicators", "files"]
+        rows = [(
+            r["annex_key"], str(r["version"]) + (" (by arrival)" if r["ordered_by_arrival"] else ""),
+            r["document_id"],
+            f"nr {r['amended_by_no']} of {r['amended_by_date']}" if r["amended_by_no"] or r["amended_by_date"] else "(original)",
+            "yes" if r["is_latest"] else "", f"{r['activities']} / {r['indicators']}",
+            "\n".join(_file_text(f) for f in r["files"] or []),
+        ) for r in rows]
+    elif fmt == "csv":
         i = names.index("files")
         rows = [(*r[:i], "; ".join(_file_text(f) for f in r[i] or []), *r[i + 1:]) for r in rows]
     print_rows(names, rows, fmt)

@@ -51,13 +51,14 @@ def _sql(name: str) -> str:
     return resources.files("sql").joinpath(name).read_text("utf-8")
 
 
-def _apply_schema(con: duckdb.DuckDBPyConnection, path: Path | str = "warehouse") -> None:
+def _apply_schema(con: duckdb.DuckDBPyConnection, path: Path | str = "warehouse") -> list[int]:
     """Create, or upgrade in place (load/migrations.py), then (re)create the views."""
     try:
-        migrations.apply(con, _sql("schema.sql"))
+        applied = migrations.apply(con, _sql("schema.sql"))
     except migrations.SchemaTooNew as exc:
         raise WarehouseError(f"{path}: {exc}") from None
     con.execute(_sql("views.sql"))
+    return applied
 
 
 @dataclass
@@ -93,6 +94,7 @@ class WriteSession:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self.changed = False  # only a session that loaded something replaces the file
+        self.upgraded: list[int] = []  # schema migrations applied to this copy
 
     def load(self, doc: NormalizedDocument, *, force: bool = False, extra: dict | None = None) -> LoadResult:
         """Insert one document in one transaction; on any error nothing of it stays."""
@@ -126,8 +128,9 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
             raise WarehouseError(f"{path}: not a DuckDB warehouse ({exc})") from None
         ok = False
         try:
-            _apply_schema(con, path)
+            applied = _apply_schema(con, path)
             session = WriteSession(con)
+            session.upgraded = applied
             yield session
             con.execute("CHECKPOINT")
             ok = session.changed
@@ -312,14 +315,43 @@ def read_connection(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     path = Path(db_path)
     if not path.exists():
         raise WarehouseError(f"{path}: no warehouse here yet (run `extract FILE --db {path}` first)")
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise WarehouseError(f"{path}: cannot open the warehouse read-only ({exc})") from None
+    con = _connect_read_only(path)
+    if _older_schema(con):
+        # A warehouse of an earlier release: upgrade it in place once (as a writer,
+        # under the lock), then read. If that is not possible now (another writer,
+        # no write permission), read it as it is.
+        con.close()
+        with contextlib.suppress(WarehouseBusy, WarehouseError, OSError):
+            upgrade(path)
+        con = _connect_read_only(path)
     try:
         yield con
     finally:
         con.close()
+
+
+def _connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"{path}: cannot open the warehouse read-only ({exc})") from None
+
+
+def _older_schema(con) -> bool:
+    try:
+        version = migrations.current_version(con)
+    except duckdb.Error:
+        return False
+    return version is not None and version < migrations.latest_version()
+
+
+def upgrade(db_path: str | Path, *, wait: float = 0.0) -> list[int]:
+    """Bring a warehouse of an earlier release to this release's schema; the
+    migrations applied (none when it is current)."""
+    with write_session(db_path, wait=wait) as session:
+        session.changed = bool(session.upgraded)
+        applied = session.upgraded
+    return applied
 
 
 def loaded_documents(db_path: str | Path, sha256s) -> dict[str, int]:
