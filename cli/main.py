@@ -406,8 +406,8 @@ def versions(db, fmt):
                               AND i.rule = 'version_order_by_arrival') AS ordered_by_arrival,
                       (SELECT list({'file_name': f.file_name, 'sha256': f.sha256, 'format': f.source_format,
                                     'container': f.container, 'member': f.member,
-                                    'signers': (SELECT list(DISTINCT s.signer ORDER BY s.signer) FROM signatures s
-                                                WHERE s.sha256 = f.sha256 AND s.signer IS NOT NULL)}
+                                    'signers': coalesce((SELECT list(DISTINCT s.signer ORDER BY s.signer) FROM signatures s
+                                                WHERE s.sha256 = f.sha256 AND s.signer IS NOT NULL), [])}
                                    ORDER BY f.file_name, f.sha256)
                        FROM document_files f WHERE f.document_id = v.document_id) AS files
                FROM versions v ORDER BY v.annex_key, v.version""",
