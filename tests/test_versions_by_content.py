@@ -26,7 +26,7 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLES, run_cli
 from tests.test_versions import EDITS, _expected_changes, _norm
-from tests.warehouses import cached_process_file, logical_content
+from tests.warehouses import cached, extraction_cache, logical_content  # noqa: F401 - fixtures
 
 ORIGINALS = {
     "pdf": SAMPLES / "annex-2025.pdf",
@@ -37,18 +37,6 @@ ORIGINALS = {
 AMENDMENTS = {"pdf": SAMPLES / "annex-2025-amended.pdf", "docx": SAMPLES / "annex-2025-amended.docx"}
 AMENDED_BY = (EDITS["amended_by"]["directive_no"], EDITS["amended_by"]["directive_date"])
 TALLINN = next(e for e in EDITS["edits"] if e["table_no"] == 10 and e["code"] == "3.5.2.1")
-
-
-@pytest.fixture(scope="session")
-def extraction_cache() -> dict:
-    return {}
-
-
-@pytest.fixture
-def cached(monkeypatch, extraction_cache):
-    import cli.ingest
-
-    monkeypatch.setattr(cli.ingest, "process_file", cached_process_file(extraction_cache))
 
 
 def _ingest(db: Path, *files, extra=()) -> dict:
@@ -93,8 +81,7 @@ def _assert_diff_is_the_amendment(data: dict) -> None:
 def test_original_and_amendment_in_any_order_and_wrapper(tmp_path, cached, original_as, amended_as, amendment_first):
     db = tmp_path / "w.duckdb"
     files = [ORIGINALS[original_as], AMENDMENTS[amended_as]]
-    for f in reversed(files) if amendment_first else files:
-        _ingest(db, f)  # one nightly run each
+    _ingest(db, *(reversed(files) if amendment_first else files))  # loaded in this order
     assert _versions(db) == [(1, None, None), (2, *AMENDED_BY)]
     latest = _one(db, "SELECT file_name, amended_by_no FROM latest_documents")
     assert latest == [(AMENDMENTS[amended_as].name, AMENDED_BY[0])]

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 V1_DUMP = FIXTURES / "warehouse-v1"
@@ -83,3 +84,16 @@ def cached_process_file(cache: dict):
         return done
 
     return process
+
+
+@pytest.fixture(scope="session")
+def extraction_cache() -> dict:
+    return {}
+
+
+@pytest.fixture
+def cached(monkeypatch, extraction_cache):
+    """The CLI, with each distinct file extracted once per session."""
+    import cli.ingest
+
+    monkeypatch.setattr(cli.ingest, "process_file", cached_process_file(extraction_cache))
