@@ -178,7 +178,8 @@ def test_docx_renamed_to_pdf_and_pdf_renamed_to_docx(tmp_path):
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
-    assert dict(con.execute("SELECT file_name, source_format FROM documents").fetchall()) == {
+    # One content, so one version carried by both files (document_files), each with its format.
+    assert dict(con.execute("SELECT file_name, source_format FROM document_files").fetchall()) == {
         "really-a-docx.pdf": "docx", "really-a-pdf.docx": "pdf"}
 
 
