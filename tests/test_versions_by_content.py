@@ -289,3 +289,48 @@ def test_the_crontab_line_gives_the_same_warehouse_in_any_order(tmp_path, cached
     assert contents[0] == contents[1] == contents[2]
     assert [r[1] for r in contents[0]["documents"]] == [1, 2]  # (annex_key, version, …)
     assert len(contents[0]["document_files"]) == len(list(inbox.iterdir()))
+
+
+def _reading(extraction_cache, path: Path):
+    """The cached reading of a sample, as the loader gets it."""
+    import copy
+
+    from cli.pipeline import Options
+    from tests.warehouses import cached_process_file
+
+    return copy.deepcopy(cached_process_file(extraction_cache)(str(path), Options()))
+
+
+def test_force_on_a_file_that_now_reads_differently_keeps_its_document_id(tmp_path, extraction_cache):
+    """A better extractor tomorrow: the file's version keeps its id and number; if it
+    now says what another version says, it becomes a file of that one."""
+    from load import write_session
+    from normalize.fingerprint import document_fingerprint
+
+    db = tmp_path / "w.duckdb"
+    original = _reading(extraction_cache, ORIGINALS["docx"])
+    amended = _reading(extraction_cache, AMENDMENTS["docx"])
+    with write_session(db) as s:
+        first = s.load(original.doc, extra=original.extra)
+        second = s.load(amended.doc, extra=amended.extra)
+    # The same bytes now read with one amount changed.
+    reread = _reading(extraction_cache, ORIGINALS["docx"])
+    row = next(a for a in reread.doc.activities if a.table_no == 9 and a.code == "3.5.2.1.3.1")
+    row.amount_eur += 1
+    reread.doc.document.fingerprint = document_fingerprint(reread.doc)
+    with write_session(db) as s:
+        res = s.load(reread.doc, force=True, extra=reread.extra)
+    assert (res.document_id, res.version, res.replaced) == (first.document_id, 1, True)
+    assert _one(db, "SELECT amount_eur FROM activities WHERE document_id = ? AND table_no = 9 AND code = '3.5.2.1.3.1'",
+                [first.document_id]) == [(row.amount_eur,)]
+    assert _one(db, "SELECT fingerprint FROM documents WHERE document_id = ?", [first.document_id]) == [
+        (reread.doc.document.fingerprint,)]
+    # The same bytes now read as the amendment says: a second file of version 2, version 1 gone.
+    as_amended = _reading(extraction_cache, AMENDMENTS["docx"])
+    as_amended.doc.document.sha256 = original.doc.document.sha256
+    as_amended.doc.document.file_name = original.doc.document.file_name
+    with write_session(db) as s:
+        res = s.load(as_amended.doc, force=True, extra=as_amended.extra)
+    assert (res.document_id, res.new_version) == (second.document_id, False)
+    assert _one(db, "SELECT document_id, version FROM documents") == [(second.document_id, 1)]
+    assert _one(db, "SELECT count(*) FROM activities") == [(134,)]
