@@ -142,3 +142,23 @@ def test_a_warehouse_of_a_newer_release_is_refused(v1, cached):
     assert result.exit_code == 4
     assert "schema version 999" in result.output and "upgrade annex-etl" in result.output
     assert v1.read_bytes() == before
+
+
+def test_an_old_placeholder_key_becomes_a_key_of_its_own(v1):
+    """The old release keyed every unreadable identity '?/?/?..?'; after the upgrade
+    such annexes are apart, each with a warning, and not versions of each other."""
+    from load.warehouse import upgrade
+
+    con = duckdb.connect(str(v1))
+    con.execute("UPDATE documents SET annex_key = '?/?/?..?', directive_no = NULL, directive_date = NULL, "
+                "plan_start = NULL, plan_end = NULL WHERE document_id IN (1, 2)")
+    con.close()
+    upgrade(v1)
+    con = duckdb.connect(str(v1), read_only=True)
+    rows = con.execute("SELECT document_id, annex_key, version FROM documents ORDER BY 1").fetchall()
+    warned = con.execute("SELECT document_id FROM validation_issues WHERE rule = 'identity_unknown' ORDER BY 1").fetchall()
+    con.close()
+    assert [r[0] for r in rows] == [1, 2, 3]  # the .asice copy still reads 68/…: not a copy of document 1 now
+    assert all(r[1].startswith("?/?/?..?#") for r in rows[:2]) and rows[0][1] != rows[1][1]
+    assert [r[2] for r in rows] == [1, 1, 1]
+    assert warned == [(1,), (2,)]
