@@ -272,6 +272,19 @@ def _detach_file(con, sha256: str) -> None:
     con.execute("DELETE FROM signatures WHERE sha256 = ?", [sha256])
     con.execute("DELETE FROM validation_issues WHERE sha256 = ?", [sha256])
     con.execute("DELETE FROM document_files WHERE sha256 = ?", [sha256])
+    # If it was the file a version's rows were read from and the version has other
+    # files, name the best of those (the rows say the same, by the fingerprint).
+    row = con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+    if row is not None and (best := _best_file(con, row[0])) is not None:
+        f = con.execute(
+            "SELECT file_name, sha256, source_format, engine, container, page_count FROM document_files WHERE sha256 = ?",
+            [best],
+        ).fetchone()
+        con.execute(
+            """UPDATE documents SET file_name = ?, sha256 = ?, source_format = ?, engine = ?, container = ?,
+                   page_count = ? WHERE document_id = ?""",
+            [*f, row[0]],
+        )
 
 
 def _has_files(con, document_id: int) -> bool:

@@ -334,3 +334,26 @@ def test_force_on_a_file_that_now_reads_differently_keeps_its_document_id(tmp_pa
     assert (res.document_id, res.new_version) == (second.document_id, False)
     assert _one(db, "SELECT document_id, version FROM documents") == [(second.document_id, 1)]
     assert _one(db, "SELECT count(*) FROM activities") == [(134,)]
+
+
+def test_force_on_the_file_a_shared_version_was_read_from(tmp_path, extraction_cache):
+    """The version keeps its other files and names the best of them; the re-read
+    file goes where its content now belongs."""
+    from load import write_session
+    from normalize.fingerprint import document_fingerprint
+
+    db = tmp_path / "w.duckdb"
+    pdf, docx = _reading(extraction_cache, ORIGINALS["pdf"]), _reading(extraction_cache, ORIGINALS["docx"])
+    with write_session(db) as s:
+        first = s.load(pdf.doc, extra=pdf.extra)
+        s.load(docx.doc, extra=docx.extra)
+    assert _one(db, "SELECT file_name FROM documents") == [("annex-2025.pdf",)]  # a PDF's pages first
+    reread = _reading(extraction_cache, ORIGINALS["pdf"])
+    reread.doc.activities[0].amount_eur += 1
+    reread.doc.document.fingerprint = document_fingerprint(reread.doc)
+    with write_session(db) as s:
+        res = s.load(reread.doc, force=True, extra=reread.extra)
+    assert res.new_version and res.document_id != first.document_id
+    assert _one(db, "SELECT document_id, file_name FROM documents WHERE document_id = ?", [first.document_id]) == [
+        (first.document_id, "annex-2025.docx")]
+    assert _one(db, "SELECT count(*) FROM documents") == [(2,)]
