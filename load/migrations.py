@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from importlib import resources
 
+import duckdb
+
 from load.versions import renumber
 from normalize.fingerprint import ACTIVITY_FIELDS, IDENTITY_FIELDS, INDICATOR_FIELDS, TABLE_FIELDS, fingerprint_of
 
@@ -43,14 +45,18 @@ def latest_version() -> int:
 
 def current_version(con) -> int | None:
     """The warehouse's schema version; None for an empty database."""
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchall()}
-    if "schema_version" in tables:
+    # Plain queries rather than the catalog views: this runs on every connection.
+    try:
         row = con.execute("SELECT max(version) FROM schema_version").fetchone()
         if row[0] is not None:
             return row[0]
-    return 1 if "documents" in tables else None
+    except duckdb.CatalogException:
+        pass
+    try:
+        con.execute("SELECT 1 FROM documents LIMIT 0")
+        return 1
+    except duckdb.CatalogException:
+        return None
 
 
 class SchemaTooNew(RuntimeError):
