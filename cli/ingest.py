@@ -62,7 +62,8 @@ def ingest_files(
                 o.traceback = traceback.format_exc()
                 continue
             o.status = "loaded"
-            o.extra.update(document_id=res.document_id, version=res.version, replaced=res.replaced)
+            o.extra.update(document_id=res.document_id, version=res.version, replaced=res.replaced,
+                           new_version=res.new_version)
     return outcomes
 
 

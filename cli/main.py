@@ -184,6 +184,8 @@ def _file_line(o: Outcome) -> str:
         d = o.doc
         sev = Counter(f.severity for f in d.findings)
         what = "replaced" if o.extra.get("replaced") else f"version {o.extra.get('version')}"
+        if not o.extra.get("new_version", True):
+            what += ", same content as a file loaded before: another file of this version"
         return (
             f"loaded  {o.path}: document {o.extra.get('document_id')} ({what}), "
             f"{len(d.tables)} tables, {len(d.activities)} activities, {len(d.indicators)} indicators; "
@@ -280,6 +282,7 @@ def _json_summary(outcomes: list[Outcome], db: str, code: int) -> dict:
             item.update(
                 document_id=o.extra.get("document_id"),
                 version=o.extra.get("version"),
+                new_version=o.extra.get("new_version"),
                 engine=d.document.engine,
                 directive_no=d.document.directive_no,
                 tables=[{"table_no": t.table_no, "kind": t.kind, "kov": t.kov, "rows": t.row_count,
@@ -397,25 +400,63 @@ def sql_command(statement, sql_file, read_dirs, db, fmt):
 @DB_OPTION
 @output_options
 def versions(db, fmt):
-    """List every loaded document version, newest last."""
+    """List every version of every annex: amending directive, files, row counts.
+
+    Version 1 is the original annex, amendments follow by the amending
+    directive's date and number; every file that carried a version (DOCX, PDF,
+    signed copy, .asice) is listed with it.
+    """
     try:
         names, rows = query(
             db,
-            """SELECT document_id, annex_key, version, file_name, source_format, engine,
-                      directive_no, amended_by_no, amended_by_date, ingested_at
-               FROM documents ORDER BY annex_key, version""",
+            """SELECT v.annex_key, v.version, v.document_id, v.directive_no, v.directive_date,
+                      v.amended_by_no, v.amended_by_date, v.is_latest, v.activities, v.indicators,
+                      EXISTS (SELECT 1 FROM validation_issues i WHERE i.document_id = v.document_id
+                              AND i.rule = 'version_order_by_arrival') AS ordered_by_arrival,
+                      (SELECT list({'file_name': f.file_name, 'sha256': f.sha256, 'format': f.source_format,
+                                    'container': f.container, 'member': f.member,
+                                    'signers': coalesce((SELECT list(DISTINCT s.signer ORDER BY s.signer) FROM signatures s
+                                                WHERE s.sha256 = f.sha256 AND s.signer IS NOT NULL), [])}
+                                   ORDER BY f.file_name, f.sha256)
+                       FROM document_files f WHERE f.document_id = v.document_id) AS files
+               FROM versions v ORDER BY v.annex_key, v.version""",
         )
     except WarehouseError as exc:
         _fail_warehouse(str(exc), fmt == "json")
         return
+    if fmt == "table":  # compact: one line per file
+        rows = [dict(zip(names, r)) for r in rows]
+        names = ["annex", "version", "document", "amended by", "latest", "activities / indicators", "files"]
+        rows = [(
+            r["annex_key"], str(r["version"]) + (" (by arrival)" if r["ordered_by_arrival"] else ""),
+            r["document_id"],
+            f"nr {r['amended_by_no']} of {r['amended_by_date']}" if r["amended_by_no"] or r["amended_by_date"] else "(original)",
+            "yes" if r["is_latest"] else "", f"{r['activities']} / {r['indicators']}",
+            "\n".join(_file_text(f) for f in r["files"] or []),
+        ) for r in rows]
+    elif fmt == "csv":
+        i = names.index("files")
+        rows = [(*r[:i], "; ".join(_file_text(f) for f in r[i] or []), *r[i + 1:]) for r in rows]
     print_rows(names, rows, fmt)
 
 
-def _version_ref(db: str, ref: str) -> int:
+def _file_text(f: dict) -> str:
+    what = f["format"] + (f" in {f['container']}" if f["container"] else "")
+    if f["signers"]:
+        what += ", signed by " + ", ".join(f["signers"])
+    return f"{f['file_name']} ({what})"
+
+
+def _version_ref(db: str, ref: str, annex: str | None) -> int:
+    """A document id, `vN` (version N), or a file already ingested."""
+    from load.diff import version_document
+
+    if len(ref) > 1 and ref[0] in "vV" and ref[1:].isdigit() and not os.path.exists(ref):
+        return version_document(db, int(ref[1:]), annex)
     if ref.isdigit() and not os.path.exists(ref):
         return int(ref)
     if not os.path.isfile(ref):
-        raise click.BadParameter(f"{ref}: neither a document id nor a file")
+        raise click.BadParameter(f"{ref}: neither a document id, a version (v2) nor a file")
     sha = sha256_of(ref)
     doc_id = loaded_documents(db, [sha]).get(sha)
     if doc_id is None:
@@ -427,23 +468,27 @@ def _version_ref(db: str, ref: str) -> int:
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @DB_OPTION
+@click.option("--annex", default=None, metavar="ANNEX_KEY",
+              help="The annex whose versions to compare (see `extract versions`).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: lists added, removed, changed.")
-def diff(old, new, db, as_json):
+def diff(old, new, db, annex, as_json):
     """What changed between two versions of an annex.
 
-    OLD and NEW are document ids (see `extract versions`) or files already
-    ingested. Without them: the two newest versions of the latest annex.
+    OLD and NEW are version numbers written v1, v2 (of the only annex, or of
+    --annex), document ids (see `extract versions`) or files already ingested.
+    Without them: the two newest versions of each annex that has two (copies
+    of the same content are one version, so they are never compared).
     """
-    from load.diff import diff_versions, latest_two
+    from load.diff import diff_versions, newest_pairs
 
     try:
         if old is None and new is None:
-            old_id, new_id = latest_two(db)
+            pairs = newest_pairs(db, annex)
         elif old is not None and new is not None:
-            old_id, new_id = _version_ref(db, old), _version_ref(db, new)
+            pairs = [(_version_ref(db, old, annex), _version_ref(db, new, annex))]
         else:
             raise click.UsageError("give both OLD and NEW, or neither")
-        result = diff_versions(db, old_id, new_id)
+        results = [diff_versions(db, old_id, new_id) for old_id, new_id in pairs]
     except WarehouseError as exc:
         _fail_warehouse(str(exc), as_json)
         return
@@ -451,16 +496,18 @@ def diff(old, new, db, as_json):
         err.print(f"error: {db}: {exc.args[0]}", markup=False, highlight=False)
         sys.exit(EXIT_FINDINGS)
     if as_json:
-        click.echo(dumps(result.as_dict()))
+        # One comparison: its object; several annexes: a list of them.
+        click.echo(dumps(results[0].as_dict() if len(results) == 1 else [r.as_dict() for r in results]))
         return
-    _print_diff(result)
+    for result in results:
+        _print_diff(result)
 
 
 def _print_diff(result) -> None:
     out = stdout_console()
     o, n = result.old, result.new
     out.print(
-        f"document {o['document_id']} (version {o['version']}, {o['file_name']}) → "
+        f"{o['annex_key']}: document {o['document_id']} (version {o['version']}, {o['file_name']}) → "
         f"document {n['document_id']} (version {n['version']}, {n['file_name']})",
         markup=False, highlight=False,
     )
@@ -504,6 +551,8 @@ EXPORTED = (
     "documents", "annex_tables", "activities", "indicators", "validation_issues",
     "activity_parties", "signatures", "latest_documents", "latest_activities",
     "latest_indicators", "reconciliation", "kov_totals",
+    "document_files", "versions", "latest_kov_totals", "latest_reconciliation", "latest_parties",
+    "latest_findings", "latest_tables", "latest_signatures",
 )
 
 

@@ -92,7 +92,10 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
         if signatures:
             from extract.signatures import signature_findings
 
-            out.doc.findings.extend(signature_findings(signatures))
+            # About this file, not the content: kept with the file when another
+            # file of the same version carries the rows (load/versions.py).
+            out.extra["file_findings"] = signature_findings(signatures)
+            out.doc.findings.extend(out.extra["file_findings"])
         out.status = "extracted"
     except InputError as exc:
         out.status, out.message = "bad_input", f"{_shown_path(path, exc.path, out.extra)}: {exc.reason}"

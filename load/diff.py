@@ -118,18 +118,40 @@ def _doc_info(con, document_id: int) -> dict:
     return dict(zip(["document_id", "file_name", "version", "annex_key", "amended_by_no", "ingested_at"], row))
 
 
-def latest_two(db_path: str | Path) -> tuple[int, int]:
-    """The two newest versions of the most recently ingested annex."""
+def newest_pairs(db_path: str | Path, annex_key: str | None = None) -> list[tuple[int, int]]:
+    """(older, newer) document ids: the two newest versions of each annex (or of
+    `annex_key`) that has two. Versions are distinct content by construction (one
+    version per content fingerprint), so this never compares two copies."""
     with read_connection(db_path) as con:
-        row = con.execute("SELECT annex_key FROM documents ORDER BY ingested_at DESC, document_id DESC LIMIT 1").fetchone()
-        if row is None:
-            raise LookupError("the warehouse holds no documents")
-        ids = [r[0] for r in con.execute(
-            "SELECT document_id FROM documents WHERE annex_key = ? ORDER BY version DESC LIMIT 2", [row[0]]
+        rows = con.execute(
+            """SELECT annex_key, list(document_id ORDER BY version DESC)[1:2]
+               FROM documents WHERE annex_key = coalesce(?, annex_key)
+               GROUP BY annex_key ORDER BY annex_key""",
+            [annex_key],
+        ).fetchall()
+    if not rows:
+        raise LookupError(f"no annex {annex_key!r} in the warehouse" if annex_key else "the warehouse holds no documents")
+    pairs = [(ids[1], ids[0]) for _, ids in rows if len(ids) == 2]
+    if not pairs:
+        raise LookupError("the warehouse holds only one version of each annex; nothing to compare")
+    return pairs
+
+
+def version_document(db_path: str | Path, version: int, annex_key: str | None = None) -> int:
+    """The document id of version N of an annex (the only annex, or `annex_key`)."""
+    with read_connection(db_path) as con:
+        rows = con.execute(
+            "SELECT annex_key, document_id FROM documents WHERE version = ? AND annex_key = coalesce(?, annex_key)",
+            [version, annex_key],
+        ).fetchall()
+        keys = [r[0] for r in con.execute(
+            "SELECT DISTINCT annex_key FROM documents WHERE annex_key = coalesce(?, annex_key)", [annex_key]
         ).fetchall()]
-    if len(ids) < 2:
-        raise LookupError("the warehouse holds only one version of the latest annex; nothing to compare")
-    return ids[1], ids[0]
+    if len(keys) > 1:
+        raise LookupError(f"{len(keys)} annexes are loaded; say which with --annex ({', '.join(sorted(keys))})")
+    if not rows:
+        raise LookupError(f"no version {version}" + (f" of annex {annex_key}" if annex_key else ""))
+    return rows[0][1]
 
 
 def diff_versions(db_path: str | Path, old_id: int, new_id: int) -> VersionDiff:

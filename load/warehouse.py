@@ -28,6 +28,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from load import migrations
+from load.versions import ARRIVAL_RULE
+from load.versions import best_file as _best_file
+from load.versions import renumber as _renumber
+from normalize.fingerprint import document_fingerprint
 from normalize.model import NormalizedDocument
 
 # How often a waiting writer retries the lock, in seconds.
@@ -46,9 +51,14 @@ def _sql(name: str) -> str:
     return resources.files("sql").joinpath(name).read_text("utf-8")
 
 
-def _apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(_sql("schema.sql"))
+def _apply_schema(con: duckdb.DuckDBPyConnection, path: Path | str = "warehouse") -> list[int]:
+    """Create, or upgrade in place (load/migrations.py), then (re)create the views."""
+    try:
+        applied = migrations.apply(con, _sql("schema.sql"))
+    except migrations.SchemaTooNew as exc:
+        raise WarehouseError(f"{path}: {exc}") from None
     con.execute(_sql("views.sql"))
+    return applied
 
 
 @dataclass
@@ -57,6 +67,7 @@ class LoadResult:
     version: int
     annex_key: str
     replaced: bool  # --force replaced an earlier load of the same bytes
+    new_version: bool = True  # False: another file of a version already loaded
 
 
 def _lock(path: Path, wait: float):
@@ -83,6 +94,7 @@ class WriteSession:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self.changed = False  # only a session that loaded something replaces the file
+        self.upgraded: list[int] = []  # schema migrations applied to this copy
 
     def load(self, doc: NormalizedDocument, *, force: bool = False, extra: dict | None = None) -> LoadResult:
         """Insert one document in one transaction; on any error nothing of it stays."""
@@ -116,8 +128,9 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
             raise WarehouseError(f"{path}: not a DuckDB warehouse ({exc})") from None
         ok = False
         try:
-            _apply_schema(con)
+            applied = _apply_schema(con, path)
             session = WriteSession(con)
+            session.upgraded = applied
             yield session
             con.execute("CHECKPOINT")
             ok = session.changed
@@ -131,34 +144,96 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
         lock.close()
 
 
-def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) -> LoadResult:
-    d = doc.document
-    replaced = False
-    old = con.execute("SELECT document_id, version FROM documents WHERE sha256 = ?", [d.sha256]).fetchone()
-    if old is not None:
-        if not force:
-            raise ValueError(f"{d.file_name}: already loaded as document {old[0]}")
-        _delete_document(con, old[0])
-        replaced = True
-    annex_key = d.annex_key
-    if old is not None:
-        version = old[1]
-    else:
-        version = con.execute(
-            "SELECT coalesce(max(version), 0) + 1 FROM documents WHERE annex_key = ?", [annex_key]
-        ).fetchone()[0]
-    document_id = con.execute(
-        """INSERT INTO documents (annex_key, version, file_name, sha256, source_format, engine,
-               container, title, directive_no, directive_date, plan_start, plan_end,
-               amended_by_no, amended_by_date, page_count)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING document_id""",
-        [
-            annex_key, version, d.file_name, d.sha256, d.source_format, d.engine,
-            extra.get("container"), d.title, d.directive_no, d.directive_date, d.plan_start,
-            d.plan_end, d.amended_by_no, d.amended_by_date, d.page_count,
-        ],
-    ).fetchone()[0]
+_CONTENT_TABLES = ("annex_tables", "activities", "indicators", "activity_parties", "reconciliation_checks")
 
+
+def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) -> LoadResult:
+    """Record one file: a new version when its content (fingerprint) is new, else
+    another file of the version that says the same. See load/versions.py."""
+    d = doc.document
+    fingerprint = d.fingerprint or document_fingerprint(doc)
+    annex_key = d.annex_key
+    replaced = False
+    old = con.execute("SELECT document_id FROM document_files WHERE sha256 = ?", [d.sha256]).fetchone()
+    if old is None:  # a warehouse loaded before document_files existed
+        old = con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [d.sha256]).fetchone()
+    old_id = old[0] if old else None
+    if old_id is not None:
+        if not force:
+            raise ValueError(f"{d.file_name}: already loaded as document {old_id}")
+        _detach_file(con, d.sha256)
+        replaced = True
+    same = con.execute("SELECT document_id FROM documents WHERE fingerprint = ?", [fingerprint]).fetchone()
+    orphan = old_id is not None and not _has_files(con, old_id)
+    renumber_keys = {annex_key}
+    if same is not None:
+        document_id, new_version = same[0], False
+        if orphan and old_id != document_id:
+            renumber_keys.add(_delete_document(con, old_id))
+    else:
+        new_version = True
+        if orphan:
+            # --force on a file that now reads differently: the version keeps its id.
+            document_id = old_id
+            renumber_keys.add(_annex_key_of(con, document_id))
+            con.execute(
+                """UPDATE documents SET annex_key = ?, title = ?, directive_no = ?, directive_date = ?,
+                       plan_start = ?, plan_end = ?, amended_by_no = ?, amended_by_date = ?, fingerprint = ?
+                   WHERE document_id = ?""",
+                [annex_key, d.title, d.directive_no, d.directive_date, d.plan_start, d.plan_end,
+                 d.amended_by_no, d.amended_by_date, fingerprint, document_id],
+            )
+            _delete_content(con, document_id)
+        else:
+            document_id = con.execute(
+                """INSERT INTO documents (annex_key, version, file_name, sha256, source_format, engine,
+                       container, title, directive_no, directive_date, plan_start, plan_end,
+                       amended_by_no, amended_by_date, page_count, fingerprint)
+                   VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING document_id""",
+                [
+                    annex_key, d.file_name, d.sha256, d.source_format, d.engine,
+                    extra.get("container"), d.title, d.directive_no, d.directive_date, d.plan_start,
+                    d.plan_end, d.amended_by_no, d.amended_by_date, d.page_count, fingerprint,
+                ],
+            ).fetchone()[0]
+    con.execute(
+        """INSERT INTO document_files (sha256, document_id, file_name, source_format, container, member, engine, page_count)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        [d.sha256, document_id, d.file_name, d.source_format, extra.get("container"), extra.get("member"),
+         d.engine, d.page_count],
+    )
+    s_fields = ["signer", "signing_time", "intact", "covers_whole_file", "container", "note"]
+    sigs = [(document_id, *[getattr(s, f) for f in s_fields], d.sha256) for s in extra.get("signatures", [])]
+    _insert_many(con, "signatures", [*s_fields, "sha256"], sigs)
+    f_fields = ["table_no", "row_no", "rule", "severity", "message", "raw_text"]
+    file_findings = list(extra.get("file_findings", []))
+    _insert_many(con, "validation_issues", [*f_fields, "sha256"],
+                 [(document_id, *[getattr(f, k) for k in f_fields], d.sha256) for f in file_findings])
+    if new_version or _best_file(con, document_id) == d.sha256:
+        # This file's reading becomes the version's rows (the same values, by the
+        # fingerprint; pages and raw cells are the best file's).
+        if not new_version:
+            _delete_content(con, document_id)
+            con.execute(
+                """UPDATE documents SET file_name = ?, sha256 = ?, source_format = ?, engine = ?,
+                       container = ?, page_count = ? WHERE document_id = ?""",
+                [d.file_name, d.sha256, d.source_format, d.engine, extra.get("container"), d.page_count, document_id],
+            )
+        elif orphan:
+            con.execute(
+                "UPDATE documents SET file_name = ?, sha256 = ?, source_format = ?, engine = ?, container = ?, page_count = ? WHERE document_id = ?",
+                [d.file_name, d.sha256, d.source_format, d.engine, extra.get("container"), d.page_count, document_id],
+            )
+        content_findings = [f for f in doc.findings if f not in file_findings]
+        _insert_content(con, document_id, doc, content_findings)
+    for key in renumber_keys:
+        if key is not None:
+            _renumber(con, key)
+    version = con.execute("SELECT version FROM documents WHERE document_id = ?", [document_id]).fetchone()[0]
+    return LoadResult(document_id, version, annex_key, replaced, new_version)
+
+
+def _insert_content(con, document_id: int, doc: NormalizedDocument, findings) -> None:
     def rows(items, fields):
         return [(document_id, *[getattr(i, f) for f in fields]) for i in items]
 
@@ -175,26 +250,60 @@ def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) 
     ]
     _insert_many(con, "indicators", ind_fields, rows(doc.indicators, ind_fields))
     f_fields = ["table_no", "row_no", "rule", "severity", "message", "raw_text"]
-    _insert_many(con, "validation_issues", f_fields, rows(doc.findings, f_fields))
+    _insert_many(con, "validation_issues", f_fields, rows(findings, f_fields))
     p_fields = ["table_no", "row_no", "party", "kov", "party_kind"]
     _insert_many(con, "activity_parties", p_fields, rows(doc.parties, p_fields))
     r_fields = ["table_no", "row_no", "code", "amount_eur", "children_sum", "children", "difference", "status"]
     _insert_many(con, "reconciliation_checks", r_fields, rows(doc.reconciliation, r_fields))
-    s_fields = ["signer", "signing_time", "intact", "covers_whole_file", "container", "note"]
-    _insert_many(con, "signatures", s_fields, rows(extra.get("signatures", []), s_fields))
-    return LoadResult(document_id, version, annex_key, replaced)
 
 
-_DOCUMENT_TABLES = (
-    "annex_tables", "activities", "indicators", "validation_issues",
-    "activity_parties", "reconciliation_checks", "signatures",
-)
+def _delete_content(con, document_id: int) -> None:
+    """The rows read from a version's file, and the findings about them (not the
+    findings about a file, such as its signature)."""
+    for table in _CONTENT_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE document_id = ?", [document_id])
+    con.execute(
+        f"DELETE FROM validation_issues WHERE document_id = ? AND sha256 IS NULL AND rule <> '{ARRIVAL_RULE}'",
+        [document_id],
+    )
 
 
-def _delete_document(con, document_id: int) -> None:
-    for table in _DOCUMENT_TABLES:
+def _detach_file(con, sha256: str) -> None:
+    con.execute("DELETE FROM signatures WHERE sha256 = ?", [sha256])
+    con.execute("DELETE FROM validation_issues WHERE sha256 = ?", [sha256])
+    con.execute("DELETE FROM document_files WHERE sha256 = ?", [sha256])
+    # If it was the file a version's rows were read from and the version has other
+    # files, name the best of those (the rows say the same, by the fingerprint).
+    row = con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+    if row is not None and (best := _best_file(con, row[0])) is not None:
+        f = con.execute(
+            "SELECT file_name, sha256, source_format, engine, container, page_count FROM document_files WHERE sha256 = ?",
+            [best],
+        ).fetchone()
+        con.execute(
+            """UPDATE documents SET file_name = ?, sha256 = ?, source_format = ?, engine = ?, container = ?,
+                   page_count = ? WHERE document_id = ?""",
+            [*f, row[0]],
+        )
+
+
+def _has_files(con, document_id: int) -> bool:
+    return con.execute("SELECT count(*) FROM document_files WHERE document_id = ?", [document_id]).fetchone()[0] > 0
+
+
+def _annex_key_of(con, document_id: int) -> str | None:
+    row = con.execute("SELECT annex_key FROM documents WHERE document_id = ?", [document_id]).fetchone()
+    return row[0] if row else None
+
+
+def _delete_document(con, document_id: int) -> str | None:
+    """Remove a version left without files; returns its annex_key to renumber."""
+    key = _annex_key_of(con, document_id)
+    _delete_content(con, document_id)
+    for table in ("validation_issues", "signatures", "document_files"):
         con.execute(f"DELETE FROM {table} WHERE document_id = ?", [document_id])
     con.execute("DELETE FROM documents WHERE document_id = ?", [document_id])
+    return key
 
 
 def _insert_many(con, table: str, fields: list[str], rows: list[tuple]) -> None:
@@ -233,10 +342,15 @@ def read_connection(
     path = Path(db_path)
     if not path.exists():
         raise WarehouseError(f"{path}: no warehouse here yet (run `extract FILE --db {path}` first)")
-    try:
-        con = duckdb.connect(str(path), read_only=True, config=_READ_CONFIG)
-    except duckdb.Error as exc:
-        raise WarehouseError(f"{path}: cannot open the warehouse read-only ({exc})") from None
+    con = _connect_read_only(path)
+    if _older_schema(con):
+        # A warehouse of an earlier release: upgrade it in place once (as a writer,
+        # under the lock), then read. If that is not possible now (another writer,
+        # no write permission), read it as it is.
+        con.close()
+        with contextlib.suppress(WarehouseBusy, WarehouseError, OSError):
+            upgrade(path)
+        con = _connect_read_only(path)
     try:
         allowed = [str(Path(d).resolve()) + os.sep for d in (*read_dirs, *([write_dir] if write_dir else []))]
         if allowed:
@@ -278,6 +392,30 @@ def analyst_query(
         return names, cur.fetchall()
 
 
+def _connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=True, config=_READ_CONFIG)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"{path}: cannot open the warehouse read-only ({exc})") from None
+
+
+def _older_schema(con) -> bool:
+    try:
+        version = migrations.current_version(con)
+    except duckdb.Error:
+        return False
+    return version is not None and version < migrations.latest_version()
+
+
+def upgrade(db_path: str | Path, *, wait: float = 0.0) -> list[int]:
+    """Bring a warehouse of an earlier release to this release's schema; the
+    migrations applied (none when it is current)."""
+    with write_session(db_path, wait=wait) as session:
+        session.changed = bool(session.upgraded)
+        applied = session.upgraded
+    return applied
+
+
 def loaded_documents(db_path: str | Path, sha256s) -> dict[str, int]:
     """sha256 -> document_id for those of `sha256s` already loaded; one read-only
     connection, no lock, no writing (the nightly skip check and `diff FILE`)."""
@@ -285,13 +423,16 @@ def loaded_documents(db_path: str | Path, sha256s) -> dict[str, int]:
     if not path.exists() or not wanted:
         return {}
     with read_connection(path) as con:
-        try:
-            rows = con.execute(
-                "SELECT sha256, document_id FROM documents WHERE list_contains(?, sha256)", [wanted]
-            ).fetchall()
-        except duckdb.CatalogException:  # a warehouse file without our tables yet
-            return {}
-    return dict(rows)
+        # Every file of every version; a warehouse not yet upgraded has only documents.
+        for table in ("document_files", "documents"):
+            try:
+                rows = con.execute(
+                    f"SELECT sha256, document_id FROM {table} WHERE list_contains(?, sha256)", [wanted]
+                ).fetchall()
+                return dict(rows)
+            except duckdb.CatalogException:  # a warehouse file without this table yet
+                continue
+    return {}
 
 
 def query(db_path: str | Path, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:

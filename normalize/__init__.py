@@ -14,6 +14,7 @@ from extract.model import ExtractedDocument, RawTable
 from extract.text import clean_text
 from normalize.columns import group_column, resolve_columns, table_kind
 from normalize.hierarchy import Node, infer_parents, reconcile
+from normalize.fingerprint import document_fingerprint
 from normalize.identity import read_identity
 from normalize.model import (
     Activity,
@@ -320,5 +321,12 @@ def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> N
         missing_nos = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
         for no in missing_nos:
             out.findings.append(Finding("missing_table", "error", f"Tabel {no} was not found", no))
+    rec.fingerprint = document_fingerprint(out)
+    if missing := rec.missing_identity():
+        out.findings.append(Finding(
+            "identity_unknown", "warning",
+            f"could not read the {', '.join(missing)}; this file's annex is kept apart under its own key "
+            f"{rec.annex_key} and is never made a version of another annex",
+        ))
     return out
 

@@ -24,14 +24,31 @@ class DocumentRecord:
     plan_end: dt.date | None = None
     amended_by_no: int | None = None
     amended_by_date: dt.date | None = None
+    # sha256 over identity and normalized rows (normalize/fingerprint.py): files
+    # with the same fingerprint are one version.
+    fingerprint: str | None = None
+
+    def missing_identity(self) -> list[str]:
+        """The parts of the annex's identity that could not be read."""
+        parts = [
+            ("directive number", self.directive_no), ("directive date", self.directive_date),
+            ("plan period start", self.plan_start), ("plan period end", self.plan_end),
+        ]
+        return [name for name, value in parts if value is None]
 
     @property
     def annex_key(self) -> str:
-        """What the annex *is*: directive and plan period. Versions share it."""
-        return (
+        """What the annex *is*: directive and plan period. Versions share it.
+        Where a part cannot be read, the key is the file's own (the parts read,
+        then '#' and the content fingerprint), never a placeholder shared by
+        unrelated annexes."""
+        key = (
             f"{self.directive_no or '?'}/{self.directive_date or '?'}"
             f"/{self.plan_start or '?'}..{self.plan_end or '?'}"
         )
+        if self.missing_identity():
+            key += f"#{(self.fingerprint or self.sha256)[:16]}"
+        return key
 
 
 @dataclass

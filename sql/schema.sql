@@ -1,14 +1,25 @@
 -- The warehouse contract. Later versions add to it, never break it.
--- One row in `documents` per ingested file version; every other table hangs off
+-- One row in `documents` per version of an annex (what the document says); the
+-- files that carried it are in `document_files`; every other table hangs off
 -- document_id. Views are in views.sql.
+--
+-- This file creates a new warehouse at the latest schema version. An existing
+-- warehouse is brought there by sql/migrations/NNN_*.sql (see load/migrations.py);
+-- a change here needs its migration too (tests/test_upgrade.py compares both).
+
+CREATE TABLE IF NOT EXISTS schema_version (
+    version     INTEGER PRIMARY KEY,    -- the number of the migration applied
+    applied_at  TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    note        VARCHAR
+);
 
 CREATE SEQUENCE IF NOT EXISTS document_id_seq START 1;
 
 CREATE TABLE IF NOT EXISTS documents (
     document_id      INTEGER PRIMARY KEY DEFAULT nextval('document_id_seq'),
     annex_key        VARCHAR NOT NULL,      -- what the annex is: directive + plan period
-    version          INTEGER NOT NULL,      -- 1, 2, … per annex_key, in ingest order
-    file_name        VARCHAR NOT NULL,
+    version          INTEGER NOT NULL,      -- 1 = the original, then amendments by amending directive date, number
+    file_name        VARCHAR NOT NULL,      -- the file the rows were read from (see document_files)
     sha256           VARCHAR NOT NULL UNIQUE,
     source_format    VARCHAR NOT NULL,      -- 'pdf' | 'docx'
     engine           VARCHAR NOT NULL,      -- docx | pdfplumber | camelot | pdfium
@@ -21,7 +32,22 @@ CREATE TABLE IF NOT EXISTS documents (
     amended_by_no    INTEGER,               -- "muudetud … käskkirjaga nr N"
     amended_by_date  DATE,
     page_count       INTEGER,
-    ingested_at      TIMESTAMP NOT NULL DEFAULT current_timestamp
+    ingested_at      TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    fingerprint      VARCHAR                -- sha256 over identity + normalized rows (normalize/fingerprint.py)
+);
+
+-- Every file that carried a version: the DOCX, its PDF, a signed copy, a copy in a
+-- container. Same content (fingerprint) = same version, however it was wrapped.
+CREATE TABLE IF NOT EXISTS document_files (
+    sha256         VARCHAR PRIMARY KEY,     -- of the file as it arrived (the container, for .asice)
+    document_id    INTEGER NOT NULL,        -- the version it carries
+    file_name      VARCHAR NOT NULL,
+    source_format  VARCHAR NOT NULL,        -- of the annex itself: 'pdf' | 'docx'
+    container      VARCHAR,                 -- 'asice' | NULL
+    member         VARCHAR,                 -- the data file read from the container
+    engine         VARCHAR,
+    page_count     INTEGER,
+    ingested_at    TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 
 CREATE TABLE IF NOT EXISTS annex_tables (
@@ -86,7 +112,8 @@ CREATE TABLE IF NOT EXISTS validation_issues (
     rule         VARCHAR NOT NULL,
     severity     VARCHAR NOT NULL,          -- 'info' | 'warning' | 'error'
     message      VARCHAR NOT NULL,
-    raw_text     VARCHAR
+    raw_text     VARCHAR,
+    sha256       VARCHAR                    -- the file a finding is about (its signature); NULL: about the content
 );
 
 CREATE TABLE IF NOT EXISTS activity_parties (
@@ -117,5 +144,6 @@ CREATE TABLE IF NOT EXISTS signatures (
     intact             BOOLEAN,             -- NULL: not checked (container signatures)
     covers_whole_file  BOOLEAN,
     container          VARCHAR,             -- 'pdf' (PAdES) | 'asice' | NULL for unsigned
-    note               VARCHAR
+    note               VARCHAR,
+    sha256             VARCHAR              -- the file (document_files) that carries the signature
 );

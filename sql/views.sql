@@ -1,5 +1,11 @@
 -- Views over the warehouse. Recreated on every write, so they always match this
 -- version of the code.
+--
+-- Versions: `documents` has one row per version of an annex; version 1 is the
+-- original, amendments follow by their amending directive (load/versions.py).
+-- Every view an analyst totals has a latest_* twin holding the newest version of
+-- each annex only, so a query over latest_* answers the same with one version
+-- loaded or five.
 
 -- The newest version of each annex (by what it is: directive + plan period).
 CREATE OR REPLACE VIEW latest_documents AS
@@ -33,3 +39,33 @@ CREATE OR REPLACE VIEW issues_with_rows AS
 SELECT v.*, a.code, a.label
 FROM validation_issues v
 LEFT JOIN activities a USING (document_id, table_no, row_no);
+
+-- The same, newest version of each annex only.
+CREATE OR REPLACE VIEW latest_kov_totals AS
+SELECT k.* FROM kov_totals k JOIN latest_documents USING (document_id);
+
+CREATE OR REPLACE VIEW latest_reconciliation AS
+SELECT r.* FROM reconciliation r JOIN latest_documents USING (document_id);
+
+CREATE OR REPLACE VIEW latest_parties AS
+SELECT p.* FROM activity_parties p JOIN latest_documents USING (document_id);
+
+CREATE OR REPLACE VIEW latest_findings AS
+SELECT v.* FROM issues_with_rows v JOIN latest_documents USING (document_id);
+
+CREATE OR REPLACE VIEW latest_tables AS
+SELECT t.* FROM annex_tables t JOIN latest_documents USING (document_id);
+
+CREATE OR REPLACE VIEW latest_signatures AS
+SELECT s.* FROM signatures s JOIN latest_documents USING (document_id);
+
+-- Every version with its amending directive, files and row counts (`extract versions`).
+CREATE OR REPLACE VIEW versions AS
+SELECT d.annex_key, d.version, d.document_id, d.directive_no, d.directive_date,
+       d.amended_by_no, d.amended_by_date,
+       d.version = (SELECT max(version) FROM documents x WHERE x.annex_key = d.annex_key) AS is_latest,
+       (SELECT count(*) FROM activities a WHERE a.document_id = d.document_id) AS activities,
+       (SELECT count(*) FROM indicators i WHERE i.document_id = d.document_id) AS indicators,
+       (SELECT count(*) FROM document_files f WHERE f.document_id = d.document_id) AS file_count,
+       d.fingerprint
+FROM documents d;

@@ -178,7 +178,8 @@ def test_docx_renamed_to_pdf_and_pdf_renamed_to_docx(tmp_path):
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
-    assert dict(con.execute("SELECT file_name, source_format FROM documents").fetchall()) == {
+    # One content, so one version carried by both files (document_files), each with its format.
+    assert dict(con.execute("SELECT file_name, source_format FROM document_files").fetchall()) == {
         "really-a-docx.pdf": "docx", "really-a-pdf.docx": "pdf"}
 
 
@@ -237,7 +238,7 @@ def test_an_unexpected_error_in_any_command_is_one_line(tmp_path, monkeypatch):
 
     db = tmp_path / "w.duckdb"
     run_cli(str(DOCX), "--db", str(db), "-q")
-    monkeypatch.setattr(load.diff, "latest_two", boom)
+    monkeypatch.setattr(load.diff, "newest_pairs", boom)
     monkeypatch.setenv("ANNEX_LOG_DIR", str(tmp_path))
     result = run_cli("diff", "--db", str(db))
     assert result.exit_code == 70

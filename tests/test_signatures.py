@@ -34,11 +34,12 @@ ASICE_MIME = b"application/vnd.etsi.asic-e+zip"
 
 # The provenance query of the README: who signed the latest version of each annex, and when.
 PROVENANCE_SQL = """
-SELECT d.annex_key, d.version, d.file_name, d.container,
+SELECT d.annex_key, d.version, f.file_name, f.container,
        s.signer, s.signing_time, s.intact, s.covers_whole_file, s.note
 FROM latest_documents d
-LEFT JOIN signatures s USING (document_id)
-ORDER BY d.annex_key, s.signing_time
+JOIN document_files f USING (document_id)
+LEFT JOIN signatures s ON s.sha256 = f.sha256
+ORDER BY d.annex_key, f.file_name, s.signing_time
 """
 
 

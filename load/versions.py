@@ -1,0 +1,70 @@
+"""Which version is which: order from the document, one version per content.
+
+- Versions of an annex (one `annex_key`) are numbered by what the document says:
+  the original (no "muudetud … käskkirjaga" line) is version 1, amendments follow
+  by the amending directive's date, then its number. Only where two versions say
+  the same (two originals, or two amendments by the same directive) does arrival
+  order (document_id) decide, and a warning finding `version_order_by_arrival`
+  says so. Numbers are recomputed whenever a version is added, so loading an older
+  version after a newer one never changes which one is latest.
+- The rows of a version are read from its best file: a signed one (signature not
+  broken) before an unsigned one, a PDF (page numbers to look up) before a DOCX,
+  then by sha256 - so the same files give the same warehouse in any order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+ARRIVAL_RULE = "version_order_by_arrival"
+
+
+def _amendment(no, date) -> str:
+    if no is None and date is None:
+        return "the original (no amending directive)"
+    return f"amended by directive nr {no if no is not None else '?'} of {date if date is not None else '?'}"
+
+
+def renumber(con, annex_key: str) -> None:
+    """Number the versions of one annex by the document, arrival order last."""
+    rows = con.execute(
+        """SELECT document_id, version, amended_by_no, amended_by_date FROM documents WHERE annex_key = ?
+           ORDER BY (amended_by_no IS NOT NULL OR amended_by_date IS NOT NULL),
+                    amended_by_date NULLS LAST, amended_by_no NULLS LAST, document_id""",
+        [annex_key],
+    ).fetchall()
+    for n, (document_id, version, *_rest) in enumerate(rows, start=1):
+        if version != n:
+            con.execute("UPDATE documents SET version = ? WHERE document_id = ?", [n, document_id])
+    ids = [r[0] for r in rows]
+    if ids:
+        con.execute(
+            f"DELETE FROM validation_issues WHERE rule = ? AND document_id IN ({','.join('?' * len(ids))})",
+            [ARRIVAL_RULE, *ids],
+        )
+    same: dict[tuple, list[int]] = defaultdict(list)
+    for n, (_doc, _v, no, date) in enumerate(rows, start=1):
+        same[(no, date)].append(n)
+    for (no, date), versions in same.items():
+        for earlier, later in zip(versions, versions[1:]):
+            document_id = rows[later - 1][0]
+            con.execute(
+                """INSERT INTO validation_issues (document_id, rule, severity, message)
+                   VALUES (?, ?, 'warning', ?)""",
+                [document_id, ARRIVAL_RULE,
+                 f"versions {earlier} and {later} of this annex are both {_amendment(no, date)} but differ "
+                 f"in content; only their arrival order puts version {later} after version {earlier}"],
+            )
+
+
+def best_file(con, document_id: int) -> str | None:
+    """sha256 of the file a version's rows should be read from."""
+    row = con.execute(
+        """SELECT f.sha256 FROM document_files f WHERE f.document_id = ?
+           ORDER BY EXISTS (SELECT 1 FROM signatures s WHERE s.sha256 = f.sha256
+                            AND s.signer IS NOT NULL AND s.intact IS NOT FALSE) DESC,
+                    f.source_format = 'pdf' DESC, f.sha256
+           LIMIT 1""",
+        [document_id],
+    ).fetchone()
+    return row[0] if row else None
