@@ -33,3 +33,12 @@ CREATE OR REPLACE VIEW issues_with_rows AS
 SELECT v.*, a.code, a.label
 FROM validation_issues v
 LEFT JOIN activities a USING (document_id, table_no, row_no);
+
+-- Every word of each table's source accounted for: loaded, dropped for a recorded
+-- reason (a header repeated on a continuation page), or lost (unexplained_words > 0,
+-- with a `text_dropped` finding).
+CREATE OR REPLACE VIEW table_text_conservation AS
+SELECT document_id, table_no, source_words, loaded_words,
+       source_words - loaded_words AS dropped_words,
+       explained_words, unexplained_words, dropped_sample, drop_reasons
+FROM text_balance;
