@@ -327,11 +327,15 @@ def check(db, document_id, as_json, min_severity):
         _fail_warehouse(str(exc), as_json)
         return
     errors = sum(1 for r in findings if r[3] == "error")
+    from cli import conservation
+
     if as_json:
+        names_c, balance = conservation.conservation_rows(db, docs)
         click.echo(dumps({
             "documents": docs,
             "findings": [dict(zip(names_f, r)) for r in findings],
             "reconciliation": [dict(zip(names_r, r)) for r in recon],
+            "text_conservation": [dict(zip(names_c, r)) for r in balance],
             "errors": errors,
         }))
     else:
@@ -342,6 +346,7 @@ def check(db, document_id, as_json, min_severity):
             f"{errors} error findings; {len(recon) - bad} of {len(recon)} parents reconcile.",
             markup=False, highlight=False,
         )
+        conservation.print_summary(db, docs)
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 
