@@ -499,7 +499,7 @@ def _fmt(value) -> str:
 EXPORTED = (
     "documents", "annex_tables", "activities", "indicators", "validation_issues",
     "activity_parties", "signatures", "latest_documents", "latest_activities",
-    "latest_indicators", "reconciliation", "kov_totals",
+    "latest_indicators", "reconciliation", "kov_totals", "table_text_conservation",
 )
 
 

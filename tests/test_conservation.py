@@ -226,3 +226,34 @@ def test_captions_no_table_claimed_are_findings(tmp_path):
     got = sorted((f.rule, f.severity, f.table_no) for f in n.findings if "caption" in f.rule)
     assert got == [("caption_like_text", "warning", 18), ("caption_without_table", "error", 2)]
     assert not [f for f in n.findings if f.rule == "text_dropped"]
+
+
+def test_docx_text_under_a_merged_cell_is_recorded(tmp_path):
+    """Word shows only the first cell of a vertical merge; text left in a covered
+    cell is not read, and is recorded as such rather than lost silently."""
+    from docx.oxml.ns import qn
+
+    header = ["Indikaator", "Indikaatori mõõtühik", "Sihttase tegevuskava aastal (2025)", "Sihttase (2029)", "Selgitus"]
+    rows = [header, ["Osalejate arv", "Arv", "5", "7", "Rühm"], ["Kohtade arv", "Arv", "1", "2", ""]]
+    path = tmp_path / "m.docx"
+    d = docx.Document()
+    d.add_paragraph("Tabel 1. Tegevustega seotud näitajad")
+    t = d.add_table(rows=3, cols=5)
+    for i, r in enumerate(rows):
+        for j, text in enumerate(r):
+            t.cell(i, j).text = text
+    t.cell(1, 4).merge(t.cell(2, 4))
+    covered = t.rows[2]._tr.findall(qn("w:tc"))[4]
+    p = covered.makeelement(qn("w:p"), {})
+    r = p.makeelement(qn("w:r"), {})
+    txt = r.makeelement(qn("w:t"), {})
+    txt.text = "peidetud tekst"
+    r.append(txt), p.append(r), covered.append(p)
+    d.save(str(path))
+    doc = read_document(path)
+    (table,) = doc.tables
+    assert [(x.text, x.reason) for x in table.dropped] == [("peidetud tekst", "covered_by_merge")]
+    n = normalize_document(doc, "0" * 64, "m.docx")
+    (b,) = n.text_balance
+    assert (b.explained_words, b.unexplained_words, b.reasons) == (2, 0, {"covered_by_merge": 2})
+    assert b.loaded_words + 2 == b.source_words

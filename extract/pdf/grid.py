@@ -104,8 +104,8 @@ class Fragment:
     open_bottom: bool = False
     columns: list[float] = field(default_factory=list)  # x of the column rules
     # Every word inside the ruled region as the page draws it (before cells are read),
-    # for the text balance normalize keeps (see RawTable.source_words).
-    source_words: list[str] = field(default_factory=list)
+    # for the text balance normalize keeps (see RawTable.source_words); None: not counted.
+    source_words: list[str] | None = None
 
     @property
     def n_cols(self) -> int:

@@ -318,8 +318,12 @@ class TableBuilder:
     cut_cells: dict[int, int | None] = field(default_factory=dict)
     # The words inside the table's grid on every page, and the text left out on
     # purpose (with why): normalize balances them against what it loads.
-    source_words: list[str] = field(default_factory=list)
+    source_words: list[str] | None = field(default_factory=list)  # None once a fragment was not counted
     dropped: list[DroppedText] = field(default_factory=list)
+
+    def count_words(self, fr: Fragment) -> None:
+        if self.source_words is not None:
+            self.source_words = None if fr.source_words is None else self.source_words + fr.source_words
 
     def build(self) -> RawTable:
         return RawTable(
@@ -619,7 +623,7 @@ def _fragment_rows(table: TableBuilder, fr: Fragment, notes: list[ExtractionNote
 
 def _start_table(no: int, caption: str, fr: Fragment, notes: list[ExtractionNote]) -> TableBuilder:
     table = TableBuilder(no, caption, page_from=fr.page_no, page_to=fr.page_no)
-    table.source_words.extend(fr.source_words)
+    table.count_words(fr)
     table.header_rows = header_row_count(fr.rows)
     rows = _fragment_rows(table, fr, notes)
     table.column_edges = column_edges(fr)
@@ -704,7 +708,7 @@ def _repeated_header_rows(rows: list[list[str]], table: TableBuilder) -> int:
 
 def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None, notes: list[ExtractionNote]) -> None:
     all_rows = _fragment_rows(table, fr, notes)
-    table.source_words.extend(fr.source_words)
+    table.count_words(fr)
     dropped = _repeated_header_rows(all_rows, table)
     table.dropped.extend(
         DroppedText(text, "repeated_header", fr.page_no) for r in all_rows[:dropped] for text in r if text.strip()
