@@ -7,7 +7,6 @@ typed column, with a finding that says why.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import asdict
 
@@ -15,6 +14,7 @@ from extract.model import ExtractedDocument, RawTable
 from extract.text import clean_text
 from normalize.columns import extra_columns, group_column, header_conflicts, resolve_columns, table_kind
 from normalize.conservation import balance, loaded_texts
+from normalize.outside import outside_tables
 from normalize.hierarchy import Node, infer_parents, reconcile
 from normalize.identity import read_identity
 from normalize.model import (
@@ -294,41 +294,6 @@ def _balance_text(table: RawTable, table_rec: TableRecord, acts, inds, group_hea
         )
 
 
-# A line that starts like a table caption, with or without the caption's dot.
-_CAPTION_LIKE_RE = re.compile(r"^Tabel\s+(\d{1,3})\b", re.IGNORECASE)
-
-
-def _unclaimed_captions(doc: ExtractedDocument, out: NormalizedDocument) -> None:
-    """Text outside the tables that is read for meaning: a line that looks like a
-    caption but that no loaded table claimed ("Tabel 18." with no table after it,
-    "Tabel 18: …" written without the dot) is reported, once per line."""
-    claimed = {clean_text(t.caption) for t in doc.tables}
-    loaded_nos = {t.no for t in doc.tables}
-    noted = {n.table_no for n in doc.notes if n.rule == "caption_without_table"}
-    for b in doc.blocks:
-        text = clean_text(b.text)
-        m = _CAPTION_LIKE_RE.match(text)
-        if b.kind == "table" or m is None or text in claimed:
-            continue
-        no = int(m.group(1))
-        if b.kind == "caption" and no in noted:
-            continue  # the extract stage already said so
-        if b.kind != "caption" and no in loaded_nos:
-            continue  # prose that refers to a table that was read
-        caption = b.kind == "caption"
-        out.findings.append(
-            Finding(
-                "caption_without_table" if caption else "caption_like_text",
-                "error" if caption else "warning",
-                f"the line {text[:80]!r}{f' on page {b.page}' if b.page else ''} looks like a table caption, "
-                "but no table was read for it",
-                no,
-                None,
-                text[:200],
-            )
-        )
-
-
 def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> NormalizedDocument:
     rec = DocumentRecord(
         file_name=file_name,
@@ -408,7 +373,7 @@ def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> N
         out.tables.append(table_rec)
         group_header = clean_text(table.header[gcol]) if gcol is not None else None
         _balance_text(table, table_rec, acts, inds, group_header, out)
-    _unclaimed_captions(doc, out)
+    out.findings.extend(outside_tables(doc, out))
     numbers = sorted(t.no for t in doc.tables)
     if numbers:
         missing_nos = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))

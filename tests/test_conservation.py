@@ -257,3 +257,29 @@ def test_docx_text_under_a_merged_cell_is_recorded(tmp_path):
     (b,) = n.text_balance
     assert (b.explained_words, b.unexplained_words, b.reasons) == (2, 0, {"covered_by_merge": 2})
     assert b.loaded_words + 2 == b.source_words
+
+
+def test_headings_and_approval_lines_not_placed_are_findings(tmp_path):
+    table = [
+        ["Tegevus", "Tegevuse üldajaraam", "Tegevuse algus- ja lõppkuupäev tegevuskava perioodil", "Planeeritav maksumus", "Tegevuse eest vastutaja"],
+        ["1 Tegevus", "01.01.2025-31.12.2025", "01.01.2025-31.12.2025", "100", "Tartu linn"],
+    ]
+    d = docx.Document()
+    for line in ("KINNITATUD kultuuriministri 25.03.2025 käskkirjaga nr 68",
+                 "muudetud kultuuriministri 15.09.2025 käskkirjaga nr 190",
+                 "muudetud kultuuriministri 01.11.2025 käskkirjaga nr 250"):
+        d.add_paragraph(line)
+    d.add_heading("Sihtrühmale teenuste arendamine ja pakkumine Tartu linnas", level=2)
+    d.add_paragraph("Tabel 1. Tegevuste ajakava")
+    t = d.add_table(rows=2, cols=5)
+    for i, r in enumerate(table):
+        for j, text in enumerate(r):
+            t.cell(i, j).text = text
+    d.add_heading("Sihtrühmale teenuste arendamine ja pakkumine Pärnu linnas", level=2)
+    d.save(str(tmp_path / "h.docx"))
+    n = normalize_document(read_document(tmp_path / "h.docx"), "0" * 64, "h.docx")
+    assert (n.document.directive_no, n.document.amended_by_no) == (68, 250)
+    (heading,) = [f for f in n.findings if f.rule == "heading_without_table"]
+    assert "Pärnu linn" in heading.message and heading.severity == "warning"
+    (directive,) = [f for f in n.findings if f.rule == "directive_not_kept"]
+    assert "nr 190" in directive.message and "15.09.2025" in directive.raw_text
