@@ -96,9 +96,9 @@ def test_pdf_source_words_cover_the_transcribed_cells(name, normalized, transcri
     assert (repeats > 0) == (name != "annex-2025.pdf")  # only the main rendering repeats no header
 
 
-def test_warehouse_view_and_check_summary(db):
-    result = run_cli(str(SAMPLES / "annex-2025-alt.pdf"), "--db", str(db), "-q")
-    assert result.exit_code == 0, result.output
+def test_warehouse_view_and_check_summary(db, normalized):
+    with write_session(db) as session:
+        session.load(normalized("annex-2025-alt.pdf")[1])
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute(
@@ -119,7 +119,7 @@ def test_warehouse_view_and_check_summary(db):
 # ------------------------------------------------------------- lost words fire
 
 
-def test_words_taken_out_of_the_loaded_rows_fire(monkeypatch, db):
+def test_words_taken_out_of_the_loaded_rows_fire(monkeypatch, db, normalized):
     """A normalize that forgets one cell (Tabel 9 row 3's responsible party): the
     balance sees the two words missing, the warehouse and `check` say which."""
     real = normalize_pkg._normalize_schedule
@@ -131,7 +131,7 @@ def test_words_taken_out_of_the_loaded_rows_fire(monkeypatch, db):
         return acts
 
     monkeypatch.setattr(normalize_pkg, "_normalize_schedule", forgetful)
-    doc = read_document(SAMPLES / "annex-2025.docx")
+    doc = normalized("annex-2025.docx")[0]
     lost = doc.table(9).rows[2].cells[4]
     assert lost == "Tartu linn"  # the transcription's cell
     n = normalize_document(doc, "0" * 64, "annex-2025.docx")
