@@ -330,11 +330,15 @@ def check(db, document_id, as_json, min_severity):
         _fail_warehouse(str(exc), as_json)
         return
     errors = sum(1 for r in findings if r[3] == "error")
+    from cli import conservation
+
     if as_json:
+        names_c, balance = conservation.conservation_rows(db, docs)
         click.echo(dumps({
             "documents": docs,
             "findings": [dict(zip(names_f, r)) for r in findings],
             "reconciliation": [dict(zip(names_r, r)) for r in recon],
+            "text_conservation": [dict(zip(names_c, r)) for r in balance],
             "errors": errors,
         }))
     else:
@@ -345,6 +349,7 @@ def check(db, document_id, as_json, min_severity):
             f"{errors} error findings; {len(recon) - bad} of {len(recon)} parents reconcile.",
             markup=False, highlight=False,
         )
+        conservation.print_summary(db, docs)
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 
@@ -550,7 +555,7 @@ def _fmt(value) -> str:
 EXPORTED = (
     "documents", "annex_tables", "activities", "indicators", "validation_issues",
     "activity_parties", "signatures", "latest_documents", "latest_activities",
-    "latest_indicators", "reconciliation", "kov_totals",
+    "latest_indicators", "reconciliation", "kov_totals", "table_text_conservation",
     "document_files", "versions", "latest_kov_totals", "latest_reconciliation", "latest_parties",
     "latest_findings", "latest_tables", "latest_signatures",
 )

@@ -17,7 +17,7 @@ import docx
 from docx.oxml.ns import qn
 
 from extract.captions import caption_number
-from extract.model import Block, ExtractedDocument, ExtractionNote, RawRow, RawTable
+from extract.model import Block, DroppedText, ExtractedDocument, ExtractionNote, RawRow, RawTable
 from extract.text import clean_text, join_lines
 
 _HEADING_STYLE_RE = re.compile(r"^(?:heading|pealkiri|title)\s*(\d)?$", re.IGNORECASE)
@@ -67,16 +67,34 @@ def _row_is_header(tr) -> bool:
     return th is not None and th.get(qn("w:val"), "true") not in ("0", "false")
 
 
-def _table_rows(tbl_el) -> tuple[list[list[str]], int]:
+def _source_words(tbl_el) -> list[str]:
+    """Every word written in the table's cells, paragraph by paragraph, read from the
+    runs' text directly (not through `_cell_text`): what the text balance counts."""
+    words: list[str] = []
+    for p in tbl_el.iter(qn("w:p")):
+        text = "".join(
+            (node.text or "") if node.tag == qn("w:t") else " "
+            for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"))
+        )
+        words.extend(clean_text(text).split())
+    return words
+
+
+def _table_rows(tbl_el, dropped: list[DroppedText]) -> tuple[list[list[str]], int]:
     """Cell texts per row, one entry per grid column; and how many leading rows are
-    marked as header rows."""
+    marked as header rows. Text in a cell covered by a vertical merge (Word does not
+    show it) goes to `dropped`."""
     rows: list[list[str]] = []
     header_rows = 0
     for i, tr in enumerate(tbl_el.findall(qn("w:tr"))):
         cells: list[str] = []
         for tc in tr.findall(qn("w:tc")):
             span, covered = _cell_props(tc)
-            text = "" if covered else _cell_text(tc)
+            text = _cell_text(tc)
+            if covered:
+                if text.strip():
+                    dropped.append(DroppedText(text, "covered_by_merge"))
+                text = ""
             cells.append(text)
             cells.extend([""] * (span - 1))
         rows.append(cells)
@@ -113,6 +131,8 @@ def read_docx(path: str | Path) -> ExtractedDocument:
                 continue
             no = caption_number(text)
             if no is not None:
+                if pending_caption is not None:
+                    out.notes.append(_caption_without_table(*pending_caption))
                 pending_caption = (no, text)
                 out.blocks.append(Block("caption", text))
                 continue
@@ -120,7 +140,8 @@ def read_docx(path: str | Path) -> ExtractedDocument:
             kind = "heading" if level is not None else "paragraph"
             out.blocks.append(Block(kind, text, level=level))
         elif el.tag == qn("w:tbl"):
-            rows, header_rows = _table_rows(el)
+            dropped: list[DroppedText] = []
+            rows, header_rows = _table_rows(el, dropped)
             if not rows:
                 continue
             if pending_caption is None:
@@ -144,7 +165,18 @@ def read_docx(path: str | Path) -> ExtractedDocument:
                 caption=caption,
                 header=header,
                 rows=[RawRow(cells=r) for r in rows[header_n:]],
+                source_words=_source_words(el),
+                dropped=dropped,
             )
             out.tables.append(table)
             out.blocks.append(Block("table", caption, table_no=no))
+    if pending_caption is not None:
+        out.notes.append(_caption_without_table(*pending_caption))
     return out
+
+
+def _caption_without_table(no: int, caption: str) -> ExtractionNote:
+    # The same finding as the PDF path's (extract/pdf/repair.py).
+    return ExtractionNote(
+        "caption_without_table", f"no table follows the caption {caption!r}", "error", table_no=no
+    )

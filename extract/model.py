@@ -39,9 +39,25 @@ class RawRow:
     page_to: int | None = None
 
 
+@dataclass(frozen=True)
+class DroppedText:
+    """Text of the table's region that the engine or the repair stage left out of the
+    table on purpose (a header repeated on a continuation page, a merged cell's text
+    drawn again), and why: normalize counts it against the source's words."""
+
+    text: str
+    reason: str  # 'repeated_header' | 'merged_cell_repeated' | 'covered_by_merge' | …
+    page: int | None = None
+
+
 @dataclass
 class RawTable:
-    """One logical table of the annex, identified by its caption "Tabel N. …"."""
+    """One logical table of the annex, identified by its caption "Tabel N. …".
+
+    `source_words`: every word of the source inside the table's region, as written
+    (PDF: the words inside the ruled grid on every page of the table; DOCX: the text
+    of every cell), before any repair; None when the engine cannot say. `dropped`:
+    what of it was left out on purpose, with the reason."""
 
     no: int
     caption: str
@@ -49,6 +65,8 @@ class RawTable:
     rows: list[RawRow]
     page_from: int | None = None
     page_to: int | None = None
+    source_words: list[str] | None = None
+    dropped: list[DroppedText] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

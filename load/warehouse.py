@@ -144,7 +144,7 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
         lock.close()
 
 
-_CONTENT_TABLES = ("annex_tables", "activities", "indicators", "activity_parties", "reconciliation_checks")
+_CONTENT_TABLES = ("annex_tables", "activities", "indicators", "activity_parties", "reconciliation_checks", "text_balance")
 
 
 def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) -> LoadResult:
@@ -237,18 +237,24 @@ def _insert_content(con, document_id: int, doc: NormalizedDocument, findings) ->
     def rows(items, fields):
         return [(document_id, *[getattr(i, f) for f in fields]) for i in items]
 
-    _insert_many(con, "annex_tables", ["table_no", "caption", "kind", "kov", "header", "page_from", "page_to", "row_count"], rows(doc.tables, ["table_no", "caption", "kind", "kov", "header", "page_from", "page_to", "row_count"]))
+    t_fields = ["table_no", "caption", "kind", "kov", "header", "page_from", "page_to", "row_count", "unmapped_headers"]
+    _insert_many(con, "annex_tables", t_fields, rows(doc.tables, t_fields), {"unmapped_headers": pa.list_(pa.string())})
     act_fields = [
         "table_no", "row_no", "kov", "code", "label", "level", "parent_row_no", "parent_code",
         "frame_start", "frame_end", "period_start", "period_end", "amount_eur", "responsible",
-        "activity_raw", "frame_raw", "period_raw", "amount_raw", "page_from", "page_to",
+        "activity_raw", "frame_raw", "period_raw", "amount_raw", "page_from", "page_to", "extra",
     ]
-    _insert_many(con, "activities", act_fields, rows(doc.activities, act_fields))
+    _insert_many(con, "activities", act_fields, rows(doc.activities, act_fields), {"extra": _MAP})
     ind_fields = [
         "table_no", "row_no", "group_label", "indicator", "unit", "target_plan_year", "target_2029",
-        "explanation", "target_plan_year_raw", "target_2029_raw", "page_from", "page_to",
+        "explanation", "target_plan_year_raw", "target_2029_raw", "page_from", "page_to", "extra",
     ]
-    _insert_many(con, "indicators", ind_fields, rows(doc.indicators, ind_fields))
+    _insert_many(con, "indicators", ind_fields, rows(doc.indicators, ind_fields), {"extra": _MAP})
+    b_fields = ["table_no", "source_words", "loaded_words", "explained_words", "unexplained_words", "dropped_sample", "reasons"]
+    _insert_many(
+        con, "text_balance", [*b_fields[:-1], "drop_reasons"], rows(doc.text_balance, b_fields),
+        {"drop_reasons": pa.map_(pa.string(), pa.int32())},
+    )
     f_fields = ["table_no", "row_no", "rule", "severity", "message", "raw_text"]
     _insert_many(con, "validation_issues", f_fields, rows(findings, f_fields))
     p_fields = ["table_no", "row_no", "party", "kov", "party_kind"]
@@ -266,6 +272,10 @@ def _delete_content(con, document_id: int) -> None:
         f"DELETE FROM validation_issues WHERE document_id = ? AND sha256 IS NULL AND rule <> '{ARRIVAL_RULE}'",
         [document_id],
     )
+
+
+# A dict column (header -> cell) as DuckDB's MAP(VARCHAR, VARCHAR).
+_MAP = pa.map_(pa.string(), pa.string())
 
 
 def _detach_file(con, sha256: str) -> None:
@@ -306,13 +316,23 @@ def _delete_document(con, document_id: int) -> str | None:
     return key
 
 
-def _insert_many(con, table: str, fields: list[str], rows: list[tuple]) -> None:
+def _insert_many(con, table: str, fields: list[str], rows: list[tuple], types: dict | None = None) -> None:
     """Insert rows in one statement through Arrow: DuckDB's executemany runs the
-    statement once per row, which was a third of an ingest's time."""
+    statement once per row, which was a third of an ingest's time. `types` gives the
+    Arrow type of a column that inference cannot (a dict is a MAP, not a struct)."""
     if not rows:
         return
     names = ["document_id", *fields]
-    batch = pa.table({name: pa.array(list(col)) for name, col in zip(names, zip(*rows))})
+    types = types or {}
+
+    def array(name, col):
+        if name not in types:
+            return pa.array(list(col))
+        if pa.types.is_map(types[name]):
+            col = [None if v is None else list(v.items()) for v in col]
+        return pa.array(list(col), type=types[name])
+
+    batch = pa.table({name: array(name, col) for name, col in zip(names, zip(*rows))})
     con.register("_batch", batch)
     try:
         con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _batch")

@@ -12,7 +12,9 @@ from dataclasses import asdict
 
 from extract.model import ExtractedDocument, RawTable
 from extract.text import clean_text
-from normalize.columns import group_column, resolve_columns, table_kind
+from normalize.columns import extra_columns, group_column, header_conflicts, resolve_columns, table_kind
+from normalize.conservation import balance, loaded_texts
+from normalize.outside import outside_tables
 from normalize.hierarchy import Node, infer_parents, reconcile
 from normalize.fingerprint import document_fingerprint
 from normalize.identity import read_identity
@@ -247,6 +249,52 @@ def _normalize_indicators(table: RawTable, columns: dict[str, int], out: Normali
     return inds
 
 
+def _extra_columns(table: RawTable, kind: str, columns: dict[str, int], gcol: int | None, out: NormalizedDocument) -> dict[int, str]:
+    """Columns whose header names no warehouse column: column -> the key their cells
+    are kept under in the rows' `extra`; each one reported."""
+    used = set(columns.values()) | ({gcol} if gcol is not None else set())
+    n_cols = max([len(table.header), *(len(r.cells) for r in table.rows)])
+    extras = extra_columns(table.header, n_cols, used)
+    for j, key in extras.items():
+        out.findings.append(
+            Finding(
+                "unmapped_column",
+                "info",
+                f"column {j + 1} {key!r} of Tabel {table.no} names no warehouse column; its cells are kept "
+                f"in {'activities' if kind == 'schedule' else 'indicators'}.extra[{key!r}]",
+                table.no,
+                None,
+                key,
+            )
+        )
+    return extras
+
+
+def _attach_extras(records: list, table: RawTable, extras: dict[int, str]) -> None:
+    if not extras:
+        return
+    for rec, row in zip(records, table.rows):
+        rec.extra = {key: (_cell(row.cells, j) if clean_text(_cell(row.cells, j)) else None) for j, key in extras.items()}
+
+
+def _balance_text(table: RawTable, table_rec: TableRecord, acts, inds, group_header: str | None, out: NormalizedDocument) -> None:
+    """Every word of the table's source against the words loaded (see conservation.py)."""
+    b = balance(table.no, table.source_words, table.dropped, loaded_texts(table_rec, acts, inds, group_header))
+    out.text_balance.append(b)
+    if b.unexplained_words:
+        out.findings.append(
+            Finding(
+                "text_dropped",
+                "warning",
+                f"{b.unexplained_words} of the {b.source_words} words in Tabel {table.no} of the source "
+                "reach no column of the warehouse and no recorded reason covers them",
+                table.no,
+                None,
+                b.dropped_sample,
+            )
+        )
+
+
 def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> NormalizedDocument:
     rec = DocumentRecord(
         file_name=file_name,
@@ -290,7 +338,12 @@ def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> N
             out.findings.append(
                 Finding("header_by_position", "warning", f"header names no column for {', '.join(missing)}; placed by position", table.no, None, " | ".join(table.header))
             )
+        for rule, message in header_conflicts(table.header, kind, columns) if kind != "unknown" else ():
+            out.findings.append(Finding(rule, "warning", message, table.no, None, " | ".join(table.header)))
+        gcol = group_column(table.header, columns) if kind == "indicator" else None
+        extras = _extra_columns(table, kind, columns, gcol, out) if kind != "unknown" else {}
         kov = table_kov(doc, table, kind)
+        acts, inds = [], []
         if kind == "schedule":
             acts = _normalize_schedule(table, columns, kov, rec, out)
             if kov is None:
@@ -299,23 +352,29 @@ def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> N
                     kov = guessed
                     for a in acts:
                         a.kov = kov
+            _attach_extras(acts, table, extras)
             out.activities.extend(acts)
         elif kind == "indicator":
-            out.indicators.extend(_normalize_indicators(table, columns, out))
+            inds = _normalize_indicators(table, columns, out)
+            _attach_extras(inds, table, extras)
+            out.indicators.extend(inds)
         else:
             out.findings.append(Finding("unknown_table", "warning", f"cannot tell whether {table.caption!r} is a schedule or indicator table", table.no))
-        out.tables.append(
-            TableRecord(
-                table_no=table.no,
-                caption=clean_text(table.caption),
-                kind=kind,
-                kov=kov,
-                header=[clean_text(h) for h in table.header],
-                page_from=table.page_from,
-                page_to=table.page_to,
-                row_count=len(table.rows),
-            )
+        table_rec = TableRecord(
+            table_no=table.no,
+            caption=clean_text(table.caption),
+            kind=kind,
+            kov=kov,
+            header=[clean_text(h) for h in table.header],
+            page_from=table.page_from,
+            page_to=table.page_to,
+            row_count=len(table.rows),
+            unmapped_headers=list(extras.values()),
         )
+        out.tables.append(table_rec)
+        group_header = clean_text(table.header[gcol]) if gcol is not None else None
+        _balance_text(table, table_rec, acts, inds, group_header, out)
+    out.findings.extend(outside_tables(doc, out))
     numbers = sorted(t.no for t in doc.tables)
     if numbers:
         missing_nos = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))

@@ -23,7 +23,8 @@ SCHEDULE_ROLES: dict[str, re.Pattern[str]] = {
 INDICATOR_ROLES: dict[str, re.Pattern[str]] = {
     "unit": re.compile(r"mõõtühik|ühik"),
     "target_2029": re.compile(r"sihttase.*2029|2029"),
-    "target_plan_year": re.compile(r"sihttase"),
+    # A target that is not the 2029 one: "Sihttase (2029)" names one column only.
+    "target_plan_year": re.compile(r"sihttase(?!.*2029)"),
     "explanation": re.compile(r"selgitus|kommentaar"),
     "indicator": re.compile(r"^indikaator$|^näitaja$|^indikaator\b"),
 }
@@ -90,3 +91,54 @@ def group_column(header: list[str], columns: dict[str, int]) -> int | None:
     used = set(columns.values())
     extra = [i for i in range(len(header)) if i not in used]
     return extra[0] if extra and extra[0] < min(used, default=0) else None
+
+
+def roles_of(kind: str) -> dict[str, re.Pattern[str]]:
+    return SCHEDULE_ROLES if kind == "schedule" else INDICATOR_ROLES
+
+
+def header_conflicts(header: list[str], kind: str, columns: dict[str, int]) -> list[tuple[str, str]]:
+    """What is doubtful about how the header was read, as (rule, message):
+    'ambiguous_header', a header cell that names two warehouse columns;
+    'duplicate_column', a warehouse column that two header cells name. The mapping
+    itself (priority order, first cell wins) stays as it is."""
+    roles = roles_of(kind)
+    by_role: dict[str, list[int]] = {}
+    out = []
+    for i, text in enumerate(header):
+        key = _key(text)
+        names = [role for role, pattern in roles.items() if pattern.search(key)]
+        for role in names:
+            by_role.setdefault(role, []).append(i)
+        if len(names) > 1:
+            taken = next((r for r, c in columns.items() if c == i), None)
+            out.append((
+                "ambiguous_header",
+                f"header {clean_text(text)!r} (column {i + 1}) names {' and '.join(names)}; "
+                f"read as {taken or 'neither'}",
+            ))
+    for role, cells in by_role.items():
+        if len(cells) > 1:
+            named = ", ".join(f"{i + 1} ({clean_text(header[i])!r})" for i in cells)
+            kept = columns.get(role)
+            out.append((
+                "duplicate_column",
+                f"{role} is named by columns {named}; column {kept + 1 if kept is not None else '?'} is read "
+                f"as {role}, the others as what else they name or as extra columns",
+            ))
+    return out
+
+
+def extra_columns(header: list[str], n_cols: int, used: set[int]) -> dict[int, str]:
+    """Columns that name no warehouse column -> the key their cells are kept under
+    (the header text; 'column N' for an empty header; made unique by position)."""
+    out: dict[int, str] = {}
+    for j in range(n_cols):
+        if j in used:
+            continue
+        key = clean_text(header[j]) if j < len(header) else ""
+        key = key or f"column {j + 1}"
+        if key in out.values():
+            key = f"{key} (column {j + 1})"
+        out[j] = key
+    return out

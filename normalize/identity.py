@@ -47,16 +47,30 @@ def front_matter(doc: ExtractedDocument) -> list[str]:
     return out
 
 
+def directive_mentions(doc: ExtractedDocument) -> list[tuple[bool, int, dt.date | None, str]]:
+    """Every directive the approval block names, in order: (amends, number, date, as
+    written)."""
+    text = clean_text(" ".join(front_matter(doc)[:30]))
+    return [
+        (
+            bool(m["amend"]) or "muudetud" in text[max(0, m.start() - 40) : m.start()].lower(),
+            int(m["no"]),
+            parse_date(m["date"]).value,
+            m.group(0),
+        )
+        for m in _DIRECTIVE_RE.finditer(text)
+    ]
+
+
 def read_identity(doc: ExtractedDocument) -> Identity:
     front = front_matter(doc)[:30]
     text = clean_text(" ".join(front))
     ident = Identity()
-    for m in _DIRECTIVE_RE.finditer(text):
-        date = parse_date(m["date"]).value
-        if m["amend"] or "muudetud" in text[max(0, m.start() - 40) : m.start()].lower():
-            ident.amended_by_no, ident.amended_by_date = int(m["no"]), date
+    for amends, no, date, _ in directive_mentions(doc):
+        if amends:
+            ident.amended_by_no, ident.amended_by_date = no, date
         elif ident.directive_no is None:
-            ident.directive_no, ident.directive_date = int(m["no"]), date
+            ident.directive_no, ident.directive_date = no, date
     period = _PERIOD_RE.search(text)
     if period:
         ident.plan_start = parse_date(period["start"]).value

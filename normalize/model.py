@@ -61,6 +61,7 @@ class TableRecord:
     page_from: int | None
     page_to: int | None
     row_count: int
+    unmapped_headers: list[str] = field(default_factory=list)  # kept in the rows' `extra`
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Activity:
     amount_raw: str | None
     page_from: int | None
     page_to: int | None
+    extra: dict[str, str | None] | None = None  # cells of columns that name no warehouse column
 
 
 @dataclass
@@ -101,6 +103,7 @@ class Indicator:
     target_2029_raw: str | None
     page_from: int | None
     page_to: int | None
+    extra: dict[str, str | None] | None = None  # cells of columns that name no warehouse column
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,22 @@ class Reconciliation:
 
 
 @dataclass
+class TextBalance:
+    """One table's words: those of the source inside its region against those that
+    reach the warehouse. source_words = loaded_words + explained_words +
+    unexplained_words; `explained` were left out for a recorded reason (`reasons`:
+    reason -> words), `unexplained` are lost."""
+
+    table_no: int
+    source_words: int | None  # None: the engine could not count them
+    loaded_words: int
+    explained_words: int
+    unexplained_words: int
+    dropped_sample: str | None
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class NormalizedDocument:
     document: DocumentRecord
     tables: list[TableRecord] = field(default_factory=list)
@@ -143,6 +162,7 @@ class NormalizedDocument:
     findings: list[Finding] = field(default_factory=list)
     parties: list[Party] = field(default_factory=list)
     reconciliation: list[Reconciliation] = field(default_factory=list)
+    text_balance: list[TextBalance] = field(default_factory=list)
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS annex_tables (
     page_from    INTEGER,
     page_to      INTEGER,
     row_count    INTEGER NOT NULL,
+    unmapped_headers VARCHAR[],             -- headers that name no warehouse column (cells in `extra`)
     PRIMARY KEY (document_id, table_no)
 );
 
@@ -85,6 +86,7 @@ CREATE TABLE IF NOT EXISTS activities (
     amount_raw     VARCHAR,
     page_from      INTEGER,
     page_to        INTEGER,
+    extra          MAP(VARCHAR, VARCHAR),   -- cells of columns that name no warehouse column, by header
     PRIMARY KEY (document_id, table_no, row_no)
 );
 
@@ -102,6 +104,7 @@ CREATE TABLE IF NOT EXISTS indicators (
     target_2029_raw       VARCHAR,
     page_from             INTEGER,
     page_to               INTEGER,
+    extra                 MAP(VARCHAR, VARCHAR),  -- as activities.extra
     PRIMARY KEY (document_id, table_no, row_no)
 );
 
@@ -146,4 +149,18 @@ CREATE TABLE IF NOT EXISTS signatures (
     container          VARCHAR,             -- 'pdf' (PAdES) | 'asice' | NULL for unsigned
     note               VARCHAR,
     sha256             VARCHAR              -- the file (document_files) that carries the signature
+);
+
+-- Conservation of text, one row per table: the words of the source inside the
+-- table's region against those that reach the warehouse (normalize/conservation.py).
+-- source_words = loaded_words + explained_words + unexplained_words.
+CREATE TABLE IF NOT EXISTS text_balance (
+    document_id        INTEGER NOT NULL,
+    table_no           INTEGER NOT NULL,
+    source_words       INTEGER,             -- NULL: the engine could not count them
+    loaded_words       INTEGER NOT NULL,
+    explained_words    INTEGER NOT NULL,    -- left out for a recorded reason
+    unexplained_words  INTEGER NOT NULL,    -- lost: a `text_dropped` finding says so
+    dropped_sample     VARCHAR,             -- the first lost words, in source order
+    drop_reasons       MAP(VARCHAR, INTEGER) -- reason -> words ('repeated_header', …)
 );

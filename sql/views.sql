@@ -69,3 +69,12 @@ SELECT d.annex_key, d.version, d.document_id, d.directive_no, d.directive_date,
        (SELECT count(*) FROM document_files f WHERE f.document_id = d.document_id) AS file_count,
        d.fingerprint
 FROM documents d;
+
+-- Every word of each table's source accounted for: loaded, dropped for a recorded
+-- reason (a header repeated on a continuation page), or lost (unexplained_words > 0,
+-- with a `text_dropped` finding).
+CREATE OR REPLACE VIEW table_text_conservation AS
+SELECT document_id, table_no, source_words, loaded_words,
+       source_words - loaded_words AS dropped_words,
+       explained_words, unexplained_words, dropped_sample, drop_reasons
+FROM text_balance;

@@ -136,6 +136,18 @@ def test_camelot_reaches_the_transcription(name, camelot_run, transcription, tmp
 
 
 @pytest.mark.parametrize("name", RENDERINGS)
+def test_camelot_text_balance_exact(name, camelot_run):
+    """Every word of the page (the geometry engine's) inside camelot's table regions
+    reached the warehouse or was dropped for a recorded reason (issue 19)."""
+    n = normalize_document(camelot_run(name).doc, "0" * 64, name)
+    assert len(n.text_balance) == 17
+    for b in n.text_balance:
+        assert b.source_words and b.unexplained_words == 0, (b.table_no, b.dropped_sample)
+        assert b.loaded_words + b.explained_words == b.source_words
+        assert set(b.reasons) <= {"repeated_header"}
+
+
+@pytest.mark.parametrize("name", RENDERINGS)
 def test_camelot_cells_as_written(name, camelot_run, transcription):
     """Every header and cell text as the transcription writes it, and the captions."""
     doc = camelot_run(name).doc

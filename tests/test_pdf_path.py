@@ -58,6 +58,15 @@ def test_every_engine_reaches_the_transcription(engine, name, tmp_path, transcri
     assert result.exit_code == 0, result.output
     assert f'"engine": "{engine}"' in result.output
     assert compare(db, transcription) == []
+    # Every word inside the tables' grids reached the warehouse or was dropped for a
+    # recorded reason (issue 19; tests/test_conservation.py).
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute(
+            "SELECT count(*), sum(unexplained_words), sum(source_words - loaded_words - explained_words) FROM table_text_conservation"
+        ).fetchone() == (17, 0, 0)
+    finally:
+        con.close()
 
 
 def test_amended_rendering_equals_its_transcription(tmp_path):

@@ -282,3 +282,32 @@ def test_a_merged_group_cell_repeated_with_the_header_is_not_read_twice():
     t = doc.tables[0]
     assert t.header[0] == full
     assert [r.cells[0] for r in t.rows] == ["", ""]
+
+
+# ------------------------------------------------- what repair drops, it records
+
+
+def test_a_dropped_repeated_header_is_recorded():
+    """Issue 19: the words repair leaves out on purpose are handed on with the reason,
+    so normalize can balance the table's source words."""
+    pages = table_pages([ROW_1], [HEADER, ROW_2])
+    words = [[w for cells in ([HEADER, ROW_1] if p.page_no == 1 else [HEADER, ROW_2]) for c in cells for w in c.split()] for p in pages]
+    for p, w in zip(pages, words):
+        p.fragments[0].source_words = w
+    t = assemble(pages).tables[0]
+    assert [(d.text, d.reason, d.page) for d in t.dropped] == [(h, "repeated_header", 2) for h in HEADER]
+    assert t.source_words == words[0] + words[1]
+
+
+def test_source_words_unknown_when_a_fragment_was_not_counted():
+    t = assemble(table_pages([ROW_1], [HEADER, ROW_2])).tables[0]
+    assert t.source_words is None
+
+
+def test_a_merged_cell_drawn_again_is_recorded():
+    pages, _ = _group_table_pages([
+        ["Partnerite tegevustega", *["Indikaator", "Mõõtühik", "Sihttase (2025)", "Sihttase (2029)", "Selgitus"]],
+        ["seotud", "KOV-ide osaluskogude arv", "Arv", "5", "7", "Tallinnas"],
+    ])
+    t = assemble(pages).tables[0]
+    assert {(d.text, d.reason) for d in t.dropped} >= {("seotud", "merged_cell_repeated"), ("Indikaator", "repeated_header")}

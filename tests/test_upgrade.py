@@ -11,8 +11,12 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from load.migrations import latest_version
 from tests.conftest import SAMPLES, run_cli
 from tests.warehouses import build_v1_warehouse, cached, extraction_cache  # noqa: F401 - fixtures
+
+# Every step after the first release's schema (version 1), in order.
+STEPS = list(range(2, latest_version() + 1))
 
 ROWS = {
     "activities": "table_no, row_no, kov, code, label, level, parent_row_no, frame_start, frame_end, period_start, "
@@ -68,9 +72,9 @@ def test_an_old_warehouse_is_upgraded_in_place_and_nothing_is_lost(v1, cached):
 
     before_rows = _rows_by_file(v1)
     before_sigs = _signatures_by_file(v1, "(SELECT sha256 FROM documents d WHERE d.document_id = s.document_id)")
-    assert upgrade(v1) == [2]
+    assert upgrade(v1) == STEPS
     con = duckdb.connect(str(v1), read_only=True)
-    assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()] == [1, 2]
+    assert [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()] == [1, *STEPS]
     # The .asice copy is now a file of version 1, and the amendment is latest.
     assert con.execute("""SELECT d.document_id, d.version, f.file_name FROM document_files f
                           JOIN documents d USING (document_id) ORDER BY 1, 3""").fetchall() == [
@@ -125,7 +129,7 @@ def test_upgraded_and_fresh_warehouses_have_the_same_schema(v1, tmp_path, cached
     assert run_cli(str(SAMPLES / "annex-2025.docx"), "--db", str(fresh), "-q").exit_code == 0
     from load.warehouse import upgrade
 
-    assert upgrade(v1) == [2]
+    assert upgrade(v1) == STEPS
     assert upgrade(v1) == []  # once
     assert _schema(v1) == _schema(fresh)
 

@@ -53,6 +53,7 @@ from extract.pdf.grid import (
     text_line_of,
     cell_text,
     group_lines,
+    source_words,
 )
 from extract.text import join_lines
 
@@ -270,6 +271,10 @@ def camelot_layouts(
     for page in geometry_pages:
         fragments = [fragment_from_table(t, page) for t in by_page.get(page.page_no, [])]
         fragments = sorted((f for f in fragments if f.rows), key=lambda f: f.bbox[1])
+        for f in fragments:
+            # The words of the geometry engine inside camelot's region: a count
+            # independent of camelot's own text, for the text balance.
+            f.source_words = source_words([w for w in page.words if _inside(w, f.bbox)])
         words = [w for w in page.words if not any(_inside(w, f.bbox) for f in fragments)]
         lines = [text_line_of(line, page.page_no) for line in group_lines(words)]
         layouts.append(PageLayout(page.page_no, page.width, page.height, fragments, lines))

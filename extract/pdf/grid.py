@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from extract.pdf.geometry import Edge, PageGeometry, Word
-from extract.text import DASHES, join_lines
+from extract.text import DASHES, clean_text, join_lines
 
 # Rules whose positions differ by less than this (pt) are one rule: producers draw a
 # cell's border a fraction of a point off its neighbour's (line width, rounding).
@@ -103,6 +103,9 @@ class Fragment:
     open_top: bool = False
     open_bottom: bool = False
     columns: list[float] = field(default_factory=list)  # x of the column rules
+    # Every word inside the ruled region as the page draws it (before cells are read),
+    # for the text balance normalize keeps (see RawTable.source_words); None: not counted.
+    source_words: list[str] | None = None
 
     @property
     def n_cols(self) -> int:
@@ -469,7 +472,14 @@ def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) ->
         bold = filled_cells > 0 and bold_cells == filled_cells
         rows.append(FragmentRow(texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold))
     bbox = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
-    return Fragment(page_no, bbox, rows, open_top, open_bottom, list(grid.xs)), rest
+    inside = [w for ws in cells.values() for w in ws]
+    fragment = Fragment(page_no, bbox, rows, open_top, open_bottom, list(grid.xs), source_words(inside))
+    return fragment, rest
+
+
+def source_words(words: list[Word]) -> list[str]:
+    """The words' texts as whitespace-separated tokens, top to bottom."""
+    return [t for w in sorted(words, key=lambda w: (w.top, w.x0)) for t in clean_text(w.text).split()]
 
 
 def page_layout(page: PageGeometry) -> PageLayout:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from extract.captions import caption_number
-from extract.model import Block, ExtractionNote, RawRow, RawTable
+from extract.model import Block, DroppedText, ExtractionNote, RawRow, RawTable
 from extract.pdf.grid import CLOSING_PUNCTUATION, WORD_BREAK, Fragment, FragmentRow, PageLayout, TextLine
 from extract.text import DASHES, clean_text, join_lines
 
@@ -316,9 +316,20 @@ class TableBuilder:
     # Columns whose merged cell (spanning rows) was cut by the last page end: column ->
     # the row holding its text, None for the header.
     cut_cells: dict[int, int | None] = field(default_factory=dict)
+    # The words inside the table's grid on every page, and the text left out on
+    # purpose (with why): normalize balances them against what it loads.
+    source_words: list[str] | None = field(default_factory=list)  # None once a fragment was not counted
+    dropped: list[DroppedText] = field(default_factory=list)
+
+    def count_words(self, fr: Fragment) -> None:
+        if self.source_words is not None:
+            self.source_words = None if fr.source_words is None else self.source_words + fr.source_words
 
     def build(self) -> RawTable:
-        return RawTable(self.no, self.caption, self.header, self.rows, self.page_from, self.page_to)
+        return RawTable(
+            self.no, self.caption, self.header, self.rows, self.page_from, self.page_to,
+            source_words=self.source_words, dropped=self.dropped,
+        )
 
 
 def _row_key(cells: list[str]) -> str:
@@ -612,6 +623,7 @@ def _fragment_rows(table: TableBuilder, fr: Fragment, notes: list[ExtractionNote
 
 def _start_table(no: int, caption: str, fr: Fragment, notes: list[ExtractionNote]) -> TableBuilder:
     table = TableBuilder(no, caption, page_from=fr.page_no, page_to=fr.page_no)
+    table.count_words(fr)
     table.header_rows = header_row_count(fr.rows)
     rows = _fragment_rows(table, fr, notes)
     table.column_edges = column_edges(fr)
@@ -651,6 +663,7 @@ def _continue_cut_cells(table: TableBuilder, first: list[str], page_no: int, not
             continue
         text = clean_text(first[j])
         if clean_text(owner[j]).endswith(text):
+            table.dropped.append(DroppedText(first[j], "merged_cell_repeated", page_no))
             first[j] = ""
         elif text[:1].islower() or UNFINISHED_END_RE.search(clean_text(owner[j])):
             owner[j] = join_lines([owner[j], first[j]])
@@ -695,7 +708,11 @@ def _repeated_header_rows(rows: list[list[str]], table: TableBuilder) -> int:
 
 def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None, notes: list[ExtractionNote]) -> None:
     all_rows = _fragment_rows(table, fr, notes)
+    table.count_words(fr)
     dropped = _repeated_header_rows(all_rows, table)
+    table.dropped.extend(
+        DroppedText(text, "repeated_header", fr.page_no) for r in all_rows[:dropped] for text in r if text.strip()
+    )
     rows = all_rows[dropped:]
     targets: list[int | None] = [None] * dropped
     table.page_to = fr.page_no
