@@ -513,3 +513,7 @@ def export(db, fmt, out_dir):
         return
     for name, path, n in written:
         click.echo(f"{name:20} {n:6} rows  {path}")
+
+
+# Commands defined in their own modules register themselves on `main`.
+from cli import report_cmd  # noqa: E402,F401
