@@ -1,0 +1,90 @@
+"""`extract report` without a browser: the command's contract, Estonian number
+form, a self-contained file. The browser half is tests/test_report_browser.py."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+
+from report import fmt
+from tests.conftest import SAMPLES, run_cli
+
+ORIGINAL = SAMPLES / "annex-2025.docx"
+AMENDED = SAMPLES / "annex-2025-amended.docx"
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def one_version(tmp_path_factory):
+    db = tmp_path_factory.mktemp("r1") / "annex.duckdb"
+    assert run_cli(str(ORIGINAL), "--db", str(db), "-q").exit_code == 0
+    return db
+
+
+def test_estonian_amounts():
+    # Hand-written expectations: space-grouped thousands, decimal comma, euro sign after.
+    assert fmt.eur(Decimal("93988.53")) == f"93{NBSP}988,53{NBSP}€"
+    assert fmt.eur(Decimal("1270860.75")) == f"1{NBSP}270{NBSP}860,75{NBSP}€"
+    assert fmt.eur(Decimal("0")) == f"0,00{NBSP}€"
+    assert fmt.eur(Decimal("-500"), signed=True) == f"\u2212500,00{NBSP}€"
+    assert fmt.eur(Decimal("2500"), signed=True) == f"+2{NBSP}500,00{NBSP}€"
+    assert fmt.eur(Decimal("0.005")) == f"0,01{NBSP}€"  # half up, as accountants round
+    assert fmt.eur(None) == ""
+    assert fmt.count(Decimal("6.00")) == "6" and fmt.count(Decimal("2.5")) == "2,5"
+
+
+class _Resources(HTMLParser):
+    """Every attribute that could make a browser fetch something."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "poster", "data", "action", "xlink:href") and value is not None:
+                self.refs.append(value)
+
+
+def test_report_of_a_single_version_is_self_contained(one_version, tmp_path):
+    out = tmp_path / "report.html"
+    result = run_cli("report", "--db", str(one_version), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert str(out.resolve()) in result.output
+    html = out.read_text("utf-8")
+    parser = _Resources()
+    parser.feed(html)
+    outside = [r for r in parser.refs if not (r.startswith("#") or r.startswith("data:"))]
+    assert outside == [], f"the report refers to outside resources: {outside}"
+    assert not re.search(r"@import|url\((?!#)", html), "CSS must not load anything"
+    assert "default-src 'none'" in html  # and the browser is told not to try
+    assert html.count("<svg") == 1  # the KOV chart; no change chart for a first version
+    assert "first loaded version" in html
+    assert "@page" in html and "size: A4" in html
+
+
+def test_report_goes_beside_the_warehouse_by_default(one_version):
+    result = run_cli("report", "--db", str(one_version))
+    assert result.exit_code == 0, result.output
+    expected = one_version.with_name("annex-report.html")
+    assert expected.is_file()
+    assert str(expected.resolve()) in result.output
+
+
+def test_report_errors(one_version, tmp_path):
+    out = tmp_path / "r.html"
+    result = run_cli("report", "--db", str(one_version), "--document", "99", "--out", str(out))
+    assert result.exit_code == 1 and "no document 99" in result.output
+    result = run_cli("report", "--db", str(one_version), "--annex", "nope", "--out", str(out))
+    assert result.exit_code == 1 and "no annex 'nope'" in result.output
+    assert not out.exists()
+    result = run_cli("report", "--db", str(one_version), "--annex", "x", "--document", "1", "--out", str(out))
+    assert result.exit_code == 2
+    result = run_cli("report", "--db", str(tmp_path / "missing.duckdb"), "--out", str(out))
+    assert result.exit_code == 4 and "no warehouse here yet" in result.output
+    result = run_cli("report", "--db", str(one_version), "--out", str(tmp_path / "no" / "such" / "r.html"))
+    assert result.exit_code == 1 and "cannot write the report" in result.output
+    assert not out.exists()
