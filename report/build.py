@@ -22,10 +22,13 @@ COLUMN_NAMES = {
 }
 
 
-def _tree(rows: list[dict], recon: dict[int, dict]) -> list[dict]:
+def _tree(rows: list[dict], recon: dict[int, dict], flags: dict[int, list[dict]]) -> list[dict]:
     """Nest a table's rows by parent_row_no; a row whose parent is missing or comes
     after it is shown at the top level rather than lost."""
-    nodes = {r["row_no"]: {**r, "children": [], "check": recon.get(r["row_no"])} for r in rows}
+    nodes = {
+        r["row_no"]: {**r, "children": [], "check": recon.get(r["row_no"]), "flags": flags.get(r["row_no"], [])}
+        for r in rows
+    }
     roots = []
     for r in rows:
         node = nodes[r["row_no"]]
@@ -48,10 +51,15 @@ def _tables(data: dict) -> list[dict]:
     for c in data["reconciliation"]:
         recon.setdefault(c["table_no"], {})[c["row_no"]] = c
     findings = Counter(f["table_no"] for f in data["findings"] if f["severity"] != "info")
+    # Errors and warnings are shown on their row too, so the tree is read with them.
+    flags: dict[int, dict[int, list[dict]]] = {}
+    for f in data["findings"]:
+        if f["severity"] != "info" and f["row_no"] is not None:
+            flags.setdefault(f["table_no"], {}).setdefault(f["row_no"], []).append(f)
     out = []
     for t in data["tables"]:
         rows = by_table.get(t["table_no"], [])
-        roots = _tree(rows, recon.get(t["table_no"], {}))
+        roots = _tree(rows, recon.get(t["table_no"], {}), flags.get(t["table_no"], {}))
         total = sum((r["amount_eur"] for r in roots if r["amount_eur"] is not None), Decimal(0))
         out.append({
             **t,
@@ -92,10 +100,11 @@ def _changes(db_path, data: dict) -> dict | None:
         "old": diff.old, "new": diff.new,
         "changed": diff.changed, "added": diff.added, "removed": diff.removed,
         "parties": parties, "old_total": old_total, "new_total": new_total,
+        # A chart of zeros says nothing; the template says "no change" instead.
         "chart": charts.delta_chart(
             [(p["name"], p["difference"]) for p in parties],
             f"Change of the planned amount per party, version {diff.old['version']} to {diff.new['version']}",
-        ),
+        ) if any(p["difference"] for p in parties) else None,
     }
 
 

@@ -47,7 +47,7 @@ def _figure(n_bars: int, width: float = 7.6):
     ax.tick_params(axis="x", length=0)
     ax.grid(axis="x", color=GRID, linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.xaxis.set_major_formatter(lambda x, _pos: number(round(float(x)), 0))
+    ax.xaxis.set_major_formatter(lambda x, _pos: number(float(x), 0 if float(x).is_integer() else 2))
     return fig, ax
 
 
