@@ -66,6 +66,8 @@ def _tables(data: dict) -> list[dict]:
             "tree": roots,
             "indicators": indicators.get(t["table_no"], []),
             "total_eur": total if t["kind"] == "schedule" else None,
+            # A top-level row without an amount: the sum shown is not the table's total.
+            "total_incomplete": any(r["amount_eur"] is None for r in roots),
             "notable_findings": findings.get(t["table_no"], 0),
         })
     return out
@@ -89,9 +91,12 @@ def _changes(db_path, data: dict) -> dict | None:
     for k in diff.kov_totals:
         parties.append({"name": k["kov"], "kind": "partner", "old": k["old"], "new": k["new"]})
     for p in parties:
-        p["difference"] = (p["new"] or Decimal(0)) - (p["old"] or Decimal(0))
-    old_total = sum((p["old"] or Decimal(0) for p in parties), Decimal(0))
-    new_total = sum((p["new"] or Decimal(0) for p in parties), Decimal(0))
+        # No difference is computed against a missing or unreadable total.
+        p["difference"] = None if p["old"] is None or p["new"] is None else p["new"] - p["old"]
+    old_total = sum((p["old"] for p in parties if p["old"] is not None), Decimal(0))
+    new_total = sum((p["new"] for p in parties if p["new"] is not None), Decimal(0))
+    incomplete = any(p["old"] is None or p["new"] is None for p in parties) or bool(
+        old_budget["implementer"]["rows_without_amount"] or data["budget"]["implementer"]["rows_without_amount"])
     for item in diff.changed:
         item["changes"] = [
             {"column": COLUMN_NAMES.get(c, c), "name": c, **v} for c, v in item["columns"].items()
@@ -99,10 +104,10 @@ def _changes(db_path, data: dict) -> dict | None:
     return {
         "old": diff.old, "new": diff.new,
         "changed": diff.changed, "added": diff.added, "removed": diff.removed,
-        "parties": parties, "old_total": old_total, "new_total": new_total,
+        "parties": parties, "old_total": old_total, "new_total": new_total, "incomplete": incomplete,
         # A chart of zeros says nothing; the template says "no change" instead.
         "chart": charts.delta_chart(
-            [(p["name"], p["difference"]) for p in parties],
+            [(p["name"], p["difference"]) for p in parties if p["difference"] is not None],
             f"Change of the planned amount per party, version {diff.old['version']} to {diff.new['version']}",
         ) if any(p["difference"] for p in parties) else None,
     }
@@ -138,6 +143,7 @@ def build_report(db_path: str | Path, annex_key: str | None = None, document_id:
         "budget": budget,
         "impl_name": impl_name,
         "partners_total": partners_total,
+        "totals_incomplete": bool(impl["rows_without_amount"] or budget["partner_tables_without_total"]),
         "partner_tables": _ranges(sorted(t for p in budget["partners"] for t in p["tables"])),
         "plan_total": plan_total,
         "budget_chart": charts.budget_chart(chart_items, "Planned amount per party"),
@@ -186,6 +192,7 @@ def _environment():
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=lambda v: "" if v is None else v,  # a missing value is blank, never "None"
     )
     env.filters.update(
         eur=fmt.eur, number=fmt.number, count=fmt.count, date=fmt.date,

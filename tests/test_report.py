@@ -88,3 +88,31 @@ def test_report_errors(one_version, tmp_path):
     result = run_cli("report", "--db", str(one_version), "--out", str(tmp_path / "no" / "such" / "r.html"))
     assert result.exit_code == 1 and "cannot write the report" in result.output
     assert not out.exists()
+
+
+def test_an_unreadable_amount_is_shown_as_written_not_summed(tmp_path):
+    """Tartu's total cell made unreadable: the report must not present a number for
+    it, nor a plan total as if complete, and must show the cell as written."""
+    import zipfile
+
+    broken = tmp_path / "annex-unreadable.docx"
+    with zipfile.ZipFile(ORIGINAL) as src, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert data.count("93 988,53".encode()) == 1
+                data = data.replace("93 988,53".encode(), "93 98x,53".encode())
+            dst.writestr(item, data)
+    db = tmp_path / "w.duckdb"
+    assert run_cli(str(ORIGINAL), "--db", str(db), "-q").exit_code == 0
+    run_cli(str(broken), "--db", str(db), "-q")
+    out = tmp_path / "r.html"
+    assert run_cli("report", "--db", str(db), "--out", str(out)).exit_code == 0
+    html = out.read_text("utf-8")
+    row = re.search(r'<tr data-kov="Tartu linn">.*?</tr>', html, re.S).group(0)
+    assert "not readable" in row and "€" not in row
+    assert 'id="incomplete"' in html
+    assert "93 98x,53" in html  # the cell as written, in its tree
+    # No difference is made up against the unreadable total.
+    delta = re.search(r'<tr data-kov="Tartu linn" class="">.*?</tr>', html, re.S).group(0)
+    assert "\u2212" not in delta and "+" not in delta
