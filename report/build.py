@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections import Counter
 from decimal import Decimal
@@ -183,6 +184,7 @@ def _signature_state(sigs: list[dict]) -> str:
     return "unverified"
 
 
+@functools.cache
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 

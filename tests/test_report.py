@@ -116,3 +116,29 @@ def test_an_unreadable_amount_is_shown_as_written_not_summed(tmp_path):
     # No difference is made up against the unreadable total.
     delta = re.search(r'<tr data-kov="Tartu linn" class="">.*?</tr>', html, re.S).group(0)
     assert "\u2212" not in delta and "+" not in delta
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory):
+    db = tmp_path_factory.mktemp("r2") / "annex.duckdb"
+    for f in (ORIGINAL, AMENDED):
+        assert run_cli(str(f), "--db", str(db), "-q").exit_code == 0
+    return db
+
+
+def test_choosing_the_version(two_versions, tmp_path):
+    import json
+
+    edits = json.loads((SAMPLES / "amendment.json").read_text("utf-8"))
+    key = json.loads(run_cli("versions", "--db", str(two_versions), "--json").output)[0]["annex_key"]
+    pages = {}
+    for name, args in (("default", []), ("annex", ["--annex", key]), ("v1", ["--document", "1"])):
+        out = tmp_path / f"{name}.html"
+        result = run_cli("report", "--db", str(two_versions), *args, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        pages[name] = out.read_text("utf-8")
+    amended_by = f"amended by nr {edits['amended_by']['directive_no']}"
+    for name in ("default", "annex"):  # the newest version, compared with the one before
+        assert amended_by in pages[name] and 'id="change-chart"' in pages[name]
+    assert amended_by not in pages["v1"].split('id="provenance"')[0]  # masthead and summary
+    assert 'id="change-chart"' not in pages["v1"] and "first loaded version" in pages["v1"]

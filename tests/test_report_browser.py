@@ -41,7 +41,7 @@ def _need(message: str):
 
 def _chromium() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
+    if not path or not os.access(path, os.X_OK):
         _need(f"the report's browser tests need Chromium: {HOW_TO_INSTALL}")
     return path
 
