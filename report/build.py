@@ -174,7 +174,10 @@ def _ranges(numbers: list[int]) -> str:
 
 def _signature_state(sigs: list[dict]) -> str:
     """One word for the header: signed (intact), changed, unverified, unsigned."""
-    real = [s for s in sigs if s["signer"] or s["signing_time"]]
+    from extract.signatures import UNSIGNED
+
+    # Every row but the explicit "unsigned" one is a signature, read or not.
+    real = [s for s in sigs if s["note"] != UNSIGNED]
     if not real:
         return "unsigned"
     if any(s["intact"] is False for s in real):

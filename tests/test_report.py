@@ -142,3 +142,29 @@ def test_choosing_the_version(two_versions, tmp_path):
         assert amended_by in pages[name] and 'id="change-chart"' in pages[name]
     assert amended_by not in pages["v1"].split('id="provenance"')[0]  # masthead and summary
     assert 'id="change-chart"' not in pages["v1"] and "first loaded version" in pages["v1"]
+
+
+def test_provenance_of_signed_files(tmp_path):
+    """Signer and time as made by tests/signing/make_signed_samples.py (the TEST
+    certificate; 10:15 +02:00 stored as UTC), not as the code reports them."""
+    from tests.test_signatures import MODIFIED_PDF, PDF_SIGNED_AT, SIGNED_PDF, SIGNER_CN
+
+    db = tmp_path / "w.duckdb"
+    run_cli(str(SIGNED_PDF), "--db", str(db), "-q")
+    run_cli(str(MODIFIED_PDF), "--db", str(db), "-q")
+    out = tmp_path / "r.html"
+    assert run_cli("report", "--db", str(db), "--document", "1", "--out", str(out)).exit_code == 0
+    html = out.read_text("utf-8")
+    masthead = html.split("</header>")[0]
+    assert "signed, intact" in masthead
+    signatures = re.search(r'<table id="signatures">.*?</table>', html, re.S).group(0)
+    assert SIGNER_CN in signatures and PDF_SIGNED_AT.strftime("%d.%m.%Y %H:%M") in signatures
+    assert run_cli("report", "--db", str(db), "--out", str(out)).exit_code == 0  # version 2: changed after signing
+    html = out.read_text("utf-8")
+    assert "changed after signing" in html.split("</header>")[0]
+    versions = re.search(r'<table id="versions">.*?</table>', html, re.S).group(0)
+    assert SIGNED_PDF.name in versions and MODIFIED_PDF.name in versions
+    import hashlib
+
+    for f in (SIGNED_PDF, MODIFIED_PDF):
+        assert hashlib.sha256(f.read_bytes()).hexdigest() in versions
