@@ -3,8 +3,8 @@
 Why SVG from matplotlib: the file needs no JavaScript to show a chart (nothing to
 fail to load, nothing to block printing), a chart is about 12 KB instead of the
 megabyte or more of an inlined Vega or plotly.js runtime, it prints as sharp vectors, and the output
-is deterministic (fixed hash salt, no date), so the same warehouse gives the same
-file. Text stays text (`svg.fonttype: none`): searchable, selectable, tiny.
+is deterministic (fixed hash salt, no date): the same data gives the same
+chart. Text stays text (`svg.fonttype: none`): searchable, selectable, tiny.
 """
 
 from __future__ import annotations
