@@ -188,3 +188,14 @@ def test_prints_on_a4_with_everything_open(page, tmp_path):
     missing = [label for label in unique if re.sub(r"\s+", "", label) not in text]
     assert missing == [], f"not printed: {missing}"
     assert page.locator("#table-13").get_attribute("open") is None  # still collapsed on screen
+
+
+def test_tables_are_collapsible(page):
+    table = page.locator("#table-11")
+    assert table.get_attribute("open") is None
+    leaf = table.locator(".row").last
+    assert not leaf.is_visible()  # collapsed: its rows are hidden
+    page.locator('#findings-warning a[href="#table-11"]').first.click()  # a finding's link opens its table
+    assert table.get_attribute("open") is not None and leaf.is_visible()
+    table.locator("summary").first.click()  # and its caption closes it again
+    assert table.get_attribute("open") is None

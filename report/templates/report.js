@@ -10,6 +10,13 @@
       set(button.getAttribute("data-details") === "open", button.getAttribute("data-target"));
     });
   });
+  // A link to a table (from a finding) opens it.
+  function openTarget() {
+    var el = location.hash && document.getElementById(location.hash.slice(1));
+    if (el && el.tagName === "DETAILS") { el.open = true; }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
   var closed = [];
   window.addEventListener("beforeprint", function () {
     closed = all().filter(function (d) { return !d.open; });
