@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= annex.duckdb
 SAMPLE ?= samples/annex-2025.pdf
+REPORT ?= $(basename $(DB))-report.html
 
 .PHONY: run test bench samples clean
 
@@ -19,6 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/extract $(SAMPLE) --db $(DB) --force  # --force: show the full summary on every run
+	$(BIN)/extract report --db $(DB) --out $(REPORT)  # prints the report's path
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -31,4 +33,4 @@ samples: $(STAMP)
 	$(BIN)/python samples/build/build_samples.py
 
 clean:
-	rm -rf $(VENV) $(DB) .pytest_cache
+	rm -rf $(VENV) $(DB) $(REPORT) .pytest_cache

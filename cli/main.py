@@ -5,6 +5,7 @@
     extract sql "SELECT …"                  ad-hoc SQL, read-only
     extract diff                            what changed between two versions
     extract export --format csv --out DIR   every view to files
+    extract report --out report.html        one self-contained HTML report (cli/report_cmd.py)
 
 Exit codes: 0 ok; 1 loaded but with error findings or missing tables (or `check`
 found errors); 2 usage error; 3 bad input (a file was refused); 4 the warehouse is
@@ -576,3 +577,7 @@ def export(db, fmt, out_dir):
         return
     for name, path, n in written:
         click.echo(f"{name:20} {n:6} rows  {path}")
+
+
+# Commands defined in their own modules register themselves on `main`.
+from cli import report_cmd  # noqa: E402,F401
