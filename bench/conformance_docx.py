@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("annex-2025", "annex-2025-amended")
     }
     print(f"DOCX rendering matrix, seed {args.seed}")
-    print(f"{"variant":30} {'rows equal':>12} {'cells equal':>13} {'exact':>6} {'seconds':>8}")
+    print(f"{'variant':30} {'rows equal':>12} {'cells equal':>13} {'exact':>6} {'seconds':>8}")
     failed = 0
     with tempfile.TemporaryDirectory(prefix="annex-conformance-docx-") as tmp:
         tmpdir = Path(tmp)
