@@ -127,6 +127,7 @@ class _Walker:
         self.notes: list[ExtractionNote] = []
         self.paragraphs = 0
         self.place = "text outside tables"  # where a tracked change is counted
+        self.table_no: int | None = None  # the table being read, for findings
 
     # ------------------------------------------------------------ what is visible
 
@@ -268,6 +269,7 @@ class _Walker:
                         f"a table nested in a cell of {table_label}; its text is kept in that one cell, "
                         "joined row by row, not read as rows of the table around it",
                         "warning",
+                        table_no=self.table_no,
                         raw_text=clean_text(text)[:200],
                     )
                 )
@@ -405,9 +407,9 @@ def read_docx(
             out.blocks.append(Block(kind, text, level=level))
         elif el.tag == _W("tbl"):
             label = f"Tabel {pending_caption[0]}" if pending_caption else "a table without caption"
-            walker.place = label
+            walker.place, walker.table_no = label, pending_caption[0] if pending_caption else None
             rows, header_rows = walker.table_rows(el, label)
-            walker.place = "text outside tables"
+            walker.place, walker.table_no = "text outside tables", None
             if not rows:
                 continue
             if pending_caption is None:

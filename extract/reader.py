@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import mmap
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -54,12 +55,14 @@ _OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _ODT_MIME = "application/vnd.oasis.opendocument.text"
 
 
-def _sniff_ole(p: Path, limit: int) -> str:
-    with open(p, "rb") as fh:
-        data = fh.read(limit)
-    if _OLE_ENCRYPTED in data:
+def _sniff_ole(p: Path) -> str:
+    # The directory may stand anywhere in the file: search it all, without reading
+    # it into memory.
+    with open(p, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        encrypted, word = data.find(_OLE_ENCRYPTED) >= 0, data.find(_OLE_WORD) >= 0
+    if encrypted:
         raise InputError(p, "is a password-protected Office file; save it as DOCX or PDF without a password")
-    if _OLE_WORD in data:
+    if word:
         return "doc"
     raise InputError(p, "is an old binary Office file but not a Word document (.xls, .ppt?); ask for the PDF or DOCX")
 
@@ -97,7 +100,7 @@ def sniff_format(path: str | Path) -> str:
             raise InputError(p, f"is a damaged ZIP/Office file ({type(exc).__name__})") from None
         raise InputError(p, "is a ZIP file but neither a DOCX nor a DigiDoc container")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return _sniff_ole(p, Limits.max_file_bytes)
+        return _sniff_ole(p)
     raise InputError(p, f"unsupported format (not a PDF, DOCX or .odt; starts with {head[:8]!r})")
 
 

@@ -43,7 +43,7 @@ def converted_to_docx(path: str | Path, fmt: str, timeout: float):
         shutil.copyfile(path, src)
         produced = convert(soffice, src, "docx:MS Word 2007 XML", tmpdir / "out", timeout)
         if produced is None:
-            raise ConversionError(f"is {what} that LibreOffice could not convert (damaged?)")
+            raise ConversionError(f"is {what} that LibreOffice could not convert (damaged or password-protected?)")
         yield produced
 
 

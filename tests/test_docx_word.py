@@ -210,7 +210,7 @@ def test_nested_table_is_reported_not_flattened(tmp_path, db, transcription):
     rules = con.execute("SELECT table_no, severity FROM validation_issues WHERE rule = 'nested_table'").fetchall()
     con.close()
     assert counts == {int(k): len(t["rows"]) for k, t in transcription["tables"].items()}
-    assert rules == [(None, "warning")]
+    assert rules == [(5, "warning")]
     problems = compare(db, transcription)
     # Only the one cell that holds the nested table differs.
     assert len(problems) == 1 and problems[0].startswith("Tabel 5 row 1 "), problems
