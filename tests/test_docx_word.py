@@ -155,6 +155,11 @@ def test_tracked_changes_accepted_is_the_amendment(variant_dir, db):
     assert amended_by == (meta["directive_no"], meta["directive_date"])
 
 
+def test_committed_tracked_sample_is_the_generators(tmp_path):
+    """samples/annex-2025-tracked.docx is what the generator builds (no hand edits)."""
+    assert dv.tracked_docx(tmp_path / "t.docx").read_bytes() == dv.TRACKED_SAMPLE.read_bytes()
+
+
 def test_tracked_changes_original_is_the_text_before(variant_dir, db, transcription):
     path = build("tracked-original", variant_dir)
     result = ingest(path, db, "--revisions", "original")
@@ -276,3 +281,22 @@ def test_odt_without_libreoffice_says_what_to_install(variant_dir, db, monkeypat
     assert "\n" not in line
     assert line.endswith("is an OpenDocument text (.odt); reading it needs LibreOffice "
                          "(apt-get install libreoffice-writer-nogui), or save it as DOCX or PDF")
+
+
+def test_old_binary_office_files_by_content(tmp_path):
+    """OLE2 files: a Word 97-2003 document is read (through LibreOffice), an
+    encrypted OOXML file is refused, any other one (.xls) is refused."""
+    from extract.reader import InputError
+
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+
+    def file(name: str, stream: str) -> Path:
+        p = tmp_path / name
+        p.write_bytes(ole + stream.encode("utf-16-le") + b"\0" * 100)
+        return p
+
+    assert sniff_format(file("a.bin", "WordDocument")) == "doc"
+    with pytest.raises(InputError, match="password-protected"):
+        sniff_format(file("b.docx", "EncryptedPackage"))
+    with pytest.raises(InputError, match="not a Word document"):
+        sniff_format(file("c.doc", "Workbook"))

@@ -13,9 +13,11 @@ samples/annex-2025-amended.docx). LibreOffice variants re-save the DOCX through 
 DOCX writer, as .odt and as .doc.
 
 Used by tests/test_docx_word.py and bench/conformance_docx.py (`make conformance-docx`);
-run directly to write the variants to a folder:
+run directly to write the variants to a folder, or the committed
+samples/annex-2025-tracked.docx:
 
     .venv/bin/python samples/build/docx_variants.py OUTDIR [--seed N]
+    .venv/bin/python samples/build/docx_variants.py --tracked-sample
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 ORIGINAL = SAMPLES / "annex-2025.docx"
 AMENDED = SAMPLES / "annex-2025-amended.docx"
+TRACKED_SAMPLE = SAMPLES / "annex-2025-tracked.docx"  # committed: the amendment as Track Changes
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -103,6 +106,13 @@ def _tables(root) -> dict[int, etree._Element]:
 # ---------------------------------------------------------------- wrappers
 
 _ids = iter(range(1, 10**9))
+
+
+def _reset_ids() -> None:
+    """Each file numbers its controls and revisions from 1: the same bytes whatever
+    was built before it in the process."""
+    global _ids
+    _ids = iter(range(1, 10**9))
 
 
 def _sdt(kind: str = "rich") -> tuple[etree._Element, etree._Element]:
@@ -364,6 +374,7 @@ def _track_table(old_tbl, new_tbl) -> None:
 def tracked_docx(out: Path) -> Path:
     """annex-2025.docx carrying the amendment as tracked changes: the original's
     XML with each difference to annex-2025-amended.docx recorded as Word records it."""
+    _reset_ids()
     members, old = read_docx_xml(ORIGINAL)
     _, new = read_docx_xml(AMENDED)
     old_blocks, new_blocks = list(body(old)), list(body(new))
@@ -405,6 +416,7 @@ class Variant:
 
 def _xml_variant(name: str, edit: Callable[[etree._Element, random.Random], None]):
     def build(out_dir: Path, seed: int) -> Path:
+        _reset_ids()
         members, root = read_docx_xml(ORIGINAL)
         edit(root, random.Random(f"{seed}:{name}"))
         return write_docx(members, root, out_dir / f"{name}.docx")
@@ -484,9 +496,16 @@ VARIANTS: list[Variant] = [
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("outdir", type=Path)
+    ap.add_argument("outdir", type=Path, nargs="?")
     ap.add_argument("--seed", type=int, default=18)
+    ap.add_argument("--tracked-sample", action="store_true",
+                    help=f"(re)write {TRACKED_SAMPLE.relative_to(ROOT)} only")
     args = ap.parse_args(argv)
+    if args.tracked_sample:
+        print(tracked_docx(TRACKED_SAMPLE))
+        return 0
+    if args.outdir is None:
+        ap.error("OUTDIR is required")
     args.outdir.mkdir(parents=True, exist_ok=True)
     for v in VARIANTS:
         print(f"{v.name:24} {v.build(args.outdir, args.seed)}")
