@@ -246,8 +246,8 @@ class _Walker:
             elif tag == _W("noBreakHyphen"):
                 lines[-1] += "-"
             elif tag in (_W("br"), _W("cr")):
-                if node.get(_W("type")) in (None, "textWrapping"):
-                    lines.append("")
+                # A line, column or page break: the words on either side are apart.
+                lines.append("")
             elif tag == _MC_ALTERNATE:
                 continue  # drawings and text boxes: not the body's text
             # instrText outside a fldChar pair, rPr, drawings, footnote references:
