@@ -185,7 +185,7 @@ class _Walker:
             if tag in wanted:
                 yield child
             elif tag == _SDT:
-                content = child.find(_SDT_CONTENT)
+                content = self._sdt_content(child)
                 if content is not None:
                     yield from self.children(content, wanted)
             elif tag == _CUSTOM_XML:
@@ -193,6 +193,26 @@ class _Walker:
             elif tag in (_INS, _DEL, _MOVE_FROM, _MOVE_TO):
                 if not self._skipped_revision(tag):
                     yield from self.children(child, wanted)
+
+    def _sdt_content(self, sdt):
+        """What a content control holds; None while it only shows its placeholder
+        prompt ("Klõpsake teksti sisestamiseks"): nothing was entered, and the prompt
+        is not the document's text."""
+        pr = sdt.find(_W("sdtPr"))
+        content = sdt.find(_SDT_CONTENT)
+        if pr is not None and pr.find(_W("showingPlcHdr")) is not None and content is not None:
+            prompt = clean_text(" ".join(t.text or "" for t in content.iter(_W("t"))))
+            self.notes.append(
+                ExtractionNote(
+                    "content_control_placeholder",
+                    f"a content control in {self.place} still shows its placeholder prompt; read as empty",
+                    "warning",
+                    table_no=self.table_no,
+                    raw_text=prompt[:200],
+                )
+            )
+            return None
+        return content
 
     # ------------------------------------------------------------ paragraphs
 
@@ -214,7 +234,7 @@ class _Walker:
             elif tag in _TRANSPARENT_INLINE:
                 self._inline(node, lines, fields)
             elif tag == _SDT:
-                content = node.find(_SDT_CONTENT)
+                content = self._sdt_content(node)
                 if content is not None:
                     self._inline(content, lines, fields)
             elif tag in (_INS, _DEL, _MOVE_FROM, _MOVE_TO):

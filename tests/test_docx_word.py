@@ -233,6 +233,23 @@ def test_alt_chunk_is_reported(tmp_path, db, transcription):
     assert (None, None, "alt_chunk", "warning") in findings(db)
 
 
+def test_content_control_placeholder_is_not_text(tmp_path, db, transcription):
+    """A content control nobody filled in shows a prompt; the prompt is not a value."""
+    def placeholder(root):
+        cell = dv._tables(root)[9].findall(f"{W}tr")[1].findall(f"{W}tc")[3]  # Tabel 9 row 1's amount
+        run = cell.find(f".//{W}r")
+        run.find(f"{W}t").text = "Klõpsake või toksake siin teksti sisestamiseks."
+        dv.wrap_in_sdt(run)
+        run.getparent().getparent().find(f"{W}sdtPr").append(dv.el("showingPlcHdr"))
+
+    result = ingest(_sample_with(tmp_path, placeholder), db)
+    assert result.exit_code == 0, result.output
+    got = findings(db)
+    assert (9, None, "content_control_placeholder", "warning") in got
+    assert (9, 1, "empty_amount", "warning") in got
+    assert compare(db, transcription) == ["Tabel 9 row 1 amount_eur: got None, expected Decimal('93988.53')"]
+
+
 def test_huge_grid_span_is_refused_in_one_line(tmp_path, db):
     def span(root):
         tc = dv._tables(root)[1].findall(f"{W}tr")[1].find(f"{W}tc")
