@@ -287,8 +287,11 @@ def test_libreoffice_files_load_the_transcription(name, fmt, variant_dir, db, tr
     con.close()
 
 
-def test_odt_without_libreoffice_says_what_to_install(variant_dir, db, monkeypatch):
-    path = build("odt", variant_dir)
+def test_odt_without_libreoffice_says_what_to_install(tmp_path, db, monkeypatch):
+    path = tmp_path / "lisa.odt"  # an OpenDocument text by its first member, as the format requires
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        zf.writestr("content.xml", "<office:document-content/>")
     import extract.soffice
 
     monkeypatch.setattr(extract.soffice, "find_soffice", lambda: None)
