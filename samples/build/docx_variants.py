@@ -166,15 +166,28 @@ def wrap_run(run, how: str) -> None:
             rr.append(child)
             return rr
 
-        begin = el("fldChar", fldCharType="begin")
-        instr = el("instrText")
-        instr.text = " DOCPROPERTY  Tabel_vaartus  \\* MERGEFORMAT 12345 "
-        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        sep = el("fldChar", fldCharType="separate")
-        end = el("fldChar", fldCharType="end")
-        for k, node in enumerate((r(begin), r(instr), r(sep))):
-            parent.insert(i + k, node)
-        parent.insert(parent.index(run) + 1, r(end))
+        def instr(text):
+            e = el("instrText")
+            e.text = text
+            e.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            return e
+
+        def t(text):
+            e = el("t")
+            e.text = text
+            return e
+
+        # IF { DOCPROPERTY … } = "12345" "…": a field nested in another's instruction,
+        # whose own result ("12345") is part of that instruction, not of the text.
+        before = [
+            el("fldChar", fldCharType="begin"), instr(" IF "),
+            el("fldChar", fldCharType="begin"), instr(" DOCPROPERTY  Tabel_vaartus  \\* MERGEFORMAT "),
+            el("fldChar", fldCharType="separate"), t("12345"), el("fldChar", fldCharType="end"),
+            instr(' = "12345" "jah" "ei" '), el("fldChar", fldCharType="separate"),
+        ]
+        for k, node in enumerate(before):
+            parent.insert(i + k, r(node))
+        parent.insert(parent.index(run) + 1, r(el("fldChar", fldCharType="end")))
     else:
         raise ValueError(how)
 
