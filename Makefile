@@ -7,7 +7,7 @@ DB     ?= annex.duckdb
 SAMPLE ?= samples/annex-2025.pdf
 REPORT ?= $(basename $(DB))-report.html
 
-.PHONY: run test bench samples clean
+.PHONY: run test bench samples clean conformance-docx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --out bench/results
+
+# DOCX rendering matrix: Word/LibreOffice variants of the annex held to the transcription
+# (the LibreOffice rows need apt-get install libreoffice-writer-nogui).
+conformance-docx: $(STAMP)
+	$(BIN)/python bench/conformance_docx.py
 
 # Rebuilding the samples needs LibreOffice (apt-get install libreoffice-writer-nogui).
 samples: $(STAMP)

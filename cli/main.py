@@ -121,12 +121,14 @@ def main() -> None:
               help="Refuse PDFs with more pages than this.")
 @click.option("--timeout", type=float, default=Limits.max_seconds, show_default=True, metavar="SECONDS",
               help="Give up on a file that takes longer than this to read.")
+@click.option("--revisions", type=click.Choice(["accepted", "original"]), default="accepted", show_default=True,
+              help="A DOCX with tracked changes: load it as if they were accepted, or the text before them.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line result per file.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member, require_signature,
-           max_file_mb, max_pages, timeout, as_json, quiet, debug):
-    """Ingest annex FILES (PDF, DOCX or .asice) into the warehouse.
+           max_file_mb, max_pages, timeout, revisions, as_json, quiet, debug):
+    """Ingest annex FILES (PDF, DOCX, .odt or .asice) into the warehouse.
 
     A file whose sha256 is already loaded is skipped without being read; a changed
     file of the same annex becomes a new version beside the old ones. Each file is
@@ -138,6 +140,7 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
         password=password,
         member=member,
         require_signature=require_signature,
+        revisions=revisions,
     )
     progress = not (quiet or as_json) and err.is_terminal
     try:

@@ -24,6 +24,7 @@ class Options:
     password: str | None = None
     member: str | None = None
     require_signature: bool = False
+    revisions: str = "accepted"  # a DOCX's tracked changes: 'accepted' | 'original'
 
 
 @dataclass
@@ -86,7 +87,8 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
             from extract.signatures import require_intact
 
             require_intact(path, signatures or [])
-        extracted = read_document(source, engine=opts.engine, fmt=fmt, limits=opts.limits, password=opts.password)
+        extracted = read_document(source, engine=opts.engine, fmt=fmt, limits=opts.limits, password=opts.password,
+                                  revisions=opts.revisions)
         extracted.path = path
         out.doc = normalize_document(extracted, out.sha256, Path(path).name)
         if signatures:

@@ -85,7 +85,7 @@ class ExtractionNote:
 @dataclass
 class ExtractedDocument:
     path: str
-    source_format: Literal["pdf", "docx"]
+    source_format: Literal["pdf", "docx", "odt", "doc"]
     engine: str
     page_count: int | None
     blocks: list[Block] = field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import mmap
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -47,8 +48,27 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
+# OLE2 (compound file) directory names, UTF-16: a Word 97-2003 document has a
+# "WordDocument" stream; an encrypted OOXML file an "EncryptedPackage".
+_OLE_WORD = "WordDocument".encode("utf-16-le")
+_OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_ODT_MIME = "application/vnd.oasis.opendocument.text"
+
+
+def _sniff_ole(p: Path) -> str:
+    # The directory may stand anywhere in the file: search it all, without reading
+    # it into memory.
+    with open(p, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        encrypted, word = data.find(_OLE_ENCRYPTED) >= 0, data.find(_OLE_WORD) >= 0
+    if encrypted:
+        raise InputError(p, "is a password-protected Office file; save it as DOCX or PDF without a password")
+    if word:
+        return "doc"
+    raise InputError(p, "is an old binary Office file but not a Word document (.xls, .ppt?); ask for the PDF or DOCX")
+
+
 def sniff_format(path: str | Path) -> str:
-    """'pdf', 'docx' or 'asice' from the bytes; InputError otherwise."""
+    """'pdf', 'docx', 'asice', 'odt' or 'doc' from the bytes; InputError otherwise."""
     p = Path(path)
     if not p.exists():
         raise InputError(p, "no such file")
@@ -72,16 +92,16 @@ def sniff_format(path: str | Path) -> str:
                         mime = fh.read(100).decode("ascii", "replace").strip()
                     if "asic" in mime.lower():
                         return "asice"
+                    if mime == _ODT_MIME:
+                        return "odt"
                 if "word/document.xml" in names:
                     return "docx"
         except ZIP_ERRORS as exc:
             raise InputError(p, f"is a damaged ZIP/Office file ({type(exc).__name__})") from None
         raise InputError(p, "is a ZIP file but neither a DOCX nor a DigiDoc container")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(
-            p, "is a password-protected or old binary Office file (.doc); save it as DOCX or PDF without a password"
-        )
-    raise InputError(p, f"unsupported format (not a PDF or DOCX; starts with {head[:8]!r})")
+        return _sniff_ole(p)
+    raise InputError(p, f"unsupported format (not a PDF, DOCX or .odt; starts with {head[:8]!r})")
 
 
 def read_document(
@@ -91,8 +111,10 @@ def read_document(
     fmt: str | None = None,
     limits: Limits = Limits(),
     password: str | None = None,
+    revisions: str = "accepted",
 ) -> ExtractedDocument:
-    """Extract a PDF or DOCX file into an ExtractedDocument."""
+    """Extract a PDF, DOCX, .odt or .doc file into an ExtractedDocument.
+    `revisions` picks the view of a DOCX's tracked changes ('accepted' | 'original')."""
     p = Path(path)
     fmt = fmt or sniff_format(p)
     size = p.stat().st_size
@@ -103,15 +125,18 @@ def read_document(
     if fmt == "docx":
         if engine not in ("auto", "docx"):
             raise InputError(p, f"is a DOCX; engine {engine!r} reads only PDFs")
-        from docx.opc.exceptions import PackageNotFoundError
-        from lxml.etree import XMLSyntaxError
-
-        from extract.docx_engine import read_docx
+        doc = _read_docx(p, p, revisions)
+    elif fmt in ("odt", "doc"):
+        if engine not in ("auto", "docx"):
+            raise InputError(p, f"is an .{fmt}; engine {engine!r} reads only PDFs")
+        from extract.soffice import ConversionError, converted_to_docx
 
         try:
-            doc = read_docx(p)
-        except (*ZIP_ERRORS, KeyError, ValueError, XMLSyntaxError, PackageNotFoundError) as exc:
-            raise InputError(p, f"is a damaged DOCX ({type(exc).__name__}: {exc})") from None
+            with converted_to_docx(p, fmt, limits.max_seconds) as converted:
+                doc = _read_docx(converted, p, revisions)
+        except ConversionError as exc:
+            raise InputError(p, str(exc)) from None
+        doc.path, doc.source_format, doc.engine = str(p), fmt, "soffice+docx"
     elif fmt == "pdf":
         name = DEFAULT_PDF_ENGINE if engine == "auto" else engine
         if name == "docx":
@@ -124,3 +149,17 @@ def read_document(
     if not doc.tables:
         raise InputError(p, "does not look like an annex: no table with a 'Tabel N.' caption")
     return doc
+
+
+def _read_docx(source: Path, shown: Path, revisions: str) -> ExtractedDocument:
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    from extract.docx_engine import DocxLimitError, read_docx
+
+    try:
+        return read_docx(source, revisions=revisions)
+    except DocxLimitError as exc:
+        raise InputError(shown, str(exc)) from None
+    except (*ZIP_ERRORS, KeyError, ValueError, XMLSyntaxError, PackageNotFoundError) as exc:
+        raise InputError(shown, f"is a damaged DOCX ({type(exc).__name__}: {exc})") from None
