@@ -413,14 +413,29 @@ def _source_words(tbl_el, mode: str) -> list[str]:
             el = el.getparent()
         return True
 
+    # A complex field's instruction (between its 'begin' and 'separate' marks) is not
+    # text, nor is the result of a field nested inside that instruction.
+    fields: list[str] = []
+    fld_char, fld_type = _W("fldChar"), _W("fldCharType")
     words: list[str] = []
     for p in tbl_el.iter(_W("p")):
-        text = "".join(
-            (node.text or "") if node.tag == _W("t") else " "
-            for node in p.iter(_W("t"), _W("tab"), _W("br"), _W("cr"))
-            if visible(node)
-        )
-        words.extend(clean_text(text).split())
+        parts = []
+        for node in p.iter(_W("t"), _W("tab"), _W("br"), _W("cr"), fld_char):
+            if not visible(node):
+                continue
+            if node.tag == fld_char:
+                kind = node.get(fld_type)
+                if kind == "begin":
+                    fields.append("instruction")
+                elif kind == "separate" and fields:
+                    fields[-1] = "result"
+                elif kind == "end" and fields:
+                    fields.pop()
+                continue
+            if "instruction" in fields:
+                continue
+            parts.append((node.text or "") if node.tag == _W("t") else " ")
+        words.extend(clean_text("".join(parts)).split())
     return words
 
 

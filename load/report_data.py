@@ -55,14 +55,28 @@ def report_data(db_path: str | Path, annex_key: str | None = None, document_id: 
         versions = _dicts(con.execute(
             f"SELECT {cols} FROM documents WHERE annex_key = ? ORDER BY version", [document["annex_key"]]
         ))
+        # A version may have come in several files (a DOCX, its PDF, a signed copy, a
+        # copy in a container): each with its own sha256 and signatures.
+        files = _dicts(con.execute(
+            """SELECT f.document_id, f.sha256, f.file_name, f.source_format, f.container, f.member,
+                      f.engine, f.page_count, f.ingested_at
+               FROM document_files f JOIN documents d USING (document_id)
+               WHERE d.annex_key = ? ORDER BY f.document_id, f.ingested_at, f.sha256""",
+            [document["annex_key"]],
+        ))
         signatures = _dicts(con.execute(
-            """SELECT s.document_id, s.signer, s.signing_time, s.intact, s.covers_whole_file, s.container, s.note
+            """SELECT s.document_id, s.sha256, s.signer, s.signing_time, s.intact, s.covers_whole_file,
+                      s.container, s.note
                FROM signatures s JOIN documents d USING (document_id)
                WHERE d.annex_key = ? ORDER BY s.document_id, s.signing_time NULLS LAST""",
             [document["annex_key"]],
         ))
+        for f in files:
+            f["signatures"] = [s for s in signatures if s["sha256"] == f["sha256"]]
         for v in versions:
-            v["signatures"] = [s for s in signatures if s["document_id"] == v["document_id"]]
+            v["files"] = [f for f in files if f["document_id"] == v["document_id"]]
+            # The version's own signature state is that of the file its rows were read from.
+            v["signatures"] = [s for s in signatures if s["sha256"] == v["sha256"]]
         previous = con.execute(
             "SELECT document_id FROM documents WHERE annex_key = ? AND version < ? ORDER BY version DESC LIMIT 1",
             [document["annex_key"], document["version"]],

@@ -132,6 +132,8 @@ def build_report(db_path: str | Path, annex_key: str | None = None, document_id:
     recon = Counter(c["status"] for c in data["reconciliation"])
     for v in data["versions"]:
         v["signature_state"] = _signature_state(v["signatures"])
+        for f in v["files"]:
+            f["signature_state"] = _signature_state(f["signatures"])
     current = next(v for v in data["versions"] if v["document_id"] == doc["document_id"])
     sigs = current["signatures"]
     context = {
