@@ -68,6 +68,10 @@ class Activity:
     amount_raw: str | None
     page_from: int | None
     page_to: int | None
+    # Place in the table's tree (normalize/tree.py), from the repaired parent links.
+    depth: int | None = None
+    is_leaf: bool | None = None
+    path: str | None = None
 
 
 @dataclass

@@ -59,6 +59,9 @@ CREATE TABLE IF NOT EXISTS activities (
     amount_raw     VARCHAR,
     page_from      INTEGER,
     page_to        INTEGER,
+    depth          INTEGER,                 -- 1 = top of the table's tree (from the repaired parents)
+    is_leaf        BOOLEAN,                 -- no row below it: sum leaves to count each euro once
+    path           VARCHAR,                 -- codes from the top down, '/'-joined ('#row' when none)
     PRIMARY KEY (document_id, table_no, row_no)
 );
 
@@ -117,5 +120,6 @@ CREATE TABLE IF NOT EXISTS signatures (
     intact             BOOLEAN,             -- NULL: not checked (container signatures)
     covers_whole_file  BOOLEAN,
     container          VARCHAR,             -- 'pdf' (PAdES) | 'asice' | NULL for unsigned
-    note               VARCHAR
+    note               VARCHAR,
+    personal_code      VARCHAR              -- signer's isikukood; exports leave it out by default
 );
