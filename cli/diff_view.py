@@ -28,10 +28,13 @@ def eur(value: Decimal | None, signed: bool = False) -> str:
     return text
 
 
-def fmt(value, signed: bool = False) -> str:
+def fmt(value, signed: bool = False, money: bool = True) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
+        if not money:  # a target (a count): 6, not 6,00
+            text = f"{value.normalize():f}".replace(".", ",")
+            return f"+{text}" if signed and value > 0 else text
         return eur(value, signed)
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
@@ -75,10 +78,11 @@ def print_diff(result) -> None:
         t.add_column("Δ", justify="right", no_wrap=True)
         for item in result.changed:
             for col, ch in item["columns"].items():
+                money = col.endswith("_eur")
                 t.add_row(
                     str(item["table_no"]), item.get("kov") or "", item["code"] or "", item["label"] or "",
-                    ROLL_UP if _is_roll_up(item) else "", col, fmt(ch["old"]), fmt(ch["new"]),
-                    fmt(ch.get("difference"), signed=True),
+                    ROLL_UP if _is_roll_up(item) else "", col, fmt(ch["old"], money=money),
+                    fmt(ch["new"], money=money), fmt(ch.get("difference"), signed=True, money=money),
                 )
         out.print(t)
 
@@ -92,8 +96,10 @@ def print_diff(result) -> None:
         _label_column(t)
         t.add_column("amount / target", justify="right", no_wrap=True)
         for item in items:
-            value = item.get("amount_eur", item.get("target_plan_year"))
-            t.add_row(str(item["table_no"]), item.get("kov") or "", item["code"] or "", item["label"] or "", fmt(value))
+            money = "amount_eur" in item
+            value = item["amount_eur"] if money else item.get("target_plan_year")
+            t.add_row(str(item["table_no"]), item.get("kov") or "", item["code"] or "", item["label"] or "",
+                      fmt(value, money=money))
         out.print(t)
 
     totals = sorted(

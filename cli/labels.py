@@ -5,17 +5,17 @@ from __future__ import annotations
 
 ET: dict[str, str] = {
     # annex columns, as headed in the annex
-    "activity_raw": "Tegevus",
+    "activity_raw": "Tegevus (nagu kirjas)",
     "label": "Tegevus",
     "code": "Tegevuse number",
     "frame_start": "Tegevuse üldajaraam (algus)",
     "frame_end": "Tegevuse üldajaraam (lõpp)",
-    "frame_raw": "Tegevuse üldajaraam",
+    "frame_raw": "Tegevuse üldajaraam (nagu kirjas)",
     "period_start": "Tegevuse alguskuupäev tegevuskava perioodil",
     "period_end": "Tegevuse lõppkuupäev tegevuskava perioodil",
-    "period_raw": "Tegevuse algus- ja lõppkuupäev tegevuskava perioodil",
+    "period_raw": "Tegevuse algus- ja lõppkuupäev tegevuskava perioodil (nagu kirjas)",
     "amount_eur": "Planeeritav maksumus tegevuskava aastal (eurot)",
-    "amount_raw": "Planeeritav maksumus tegevuskava aastal",
+    "amount_raw": "Planeeritav maksumus tegevuskava aastal (nagu kirjas)",
     "responsible": "Tegevuse eest vastutaja",
     "indicator": "Indikaator",
     "unit": "Indikaatori mõõtühik",
