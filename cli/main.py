@@ -4,7 +4,9 @@
     extract check                           findings and reconciliation
     extract sql "SELECT …"                  ad-hoc SQL, read-only
     extract diff                            what changed between two versions
-    extract export --format csv --out DIR   every view to files
+    extract schema [NAME]                   tables and views, or NAME's columns, explained
+    extract show TABLE ROW                  one row traced to its cells, page(s) and file
+    extract export --format xlsx --out DIR  every table and view to files (csv, parquet, xlsx)
 
 Exit codes: 0 ok; 1 loaded but with error findings or missing tables (or `check`
 found errors); 2 usage error; 3 bad input (a file was refused); 4 the warehouse is

@@ -561,3 +561,22 @@ def test_every_folder_shipped_is_a_declared_package():
                 assert name in declared, f"{name} holds {files[0].name} but is not a declared package"
                 if not any(f.suffix == ".py" for f in files):
                     assert name in data, f"{name}: its data files are not declared package data"
+
+
+def test_comments_are_restored_on_a_warehouse_built_by_other_sql(tmp_path):
+    """Views and comments are applied when the warehouse's SQL fingerprint differs
+    from this code's (and skipped when it matches, which keeps a write cheap)."""
+    db = tmp_path / "w.duckdb"
+    assert run_cli(str(SAMPLES / "annex-2025.docx"), "--db", str(db), "-q").exit_code == 0
+    con = duckdb.connect(str(db))
+    con.execute("COMMENT ON COLUMN activities.depth IS NULL")
+    con.execute("COMMENT ON SEQUENCE document_id_seq IS 'sql from another version'")
+    con.close()
+    assert run_cli(str(SAMPLES / "annex-2025-amended.docx"), "--db", str(db), "-q").exit_code == 0
+    con = duckdb.connect(str(db), read_only=True)
+    [(comment,)] = con.execute(
+        "SELECT comment FROM duckdb_columns() WHERE table_name = 'activities' AND column_name = 'depth'").fetchall()
+    [(view_comment,)] = con.execute(
+        "SELECT comment FROM duckdb_columns() WHERE table_name = 'latest_activities' AND column_name = 'depth'").fetchall()
+    con.close()
+    assert comment and comment.startswith("Depth in the table's tree") and view_comment == comment
