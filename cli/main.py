@@ -388,7 +388,7 @@ def _docs(db: str, document_id: int | None) -> list[int]:
 def sql_command(statement, sql_file, db, fmt):
     """Run an SQL statement against the warehouse, read-only.
 
-    Example: extract sql "SELECT kov, total_eur FROM kov_totals"
+    Example: extract sql "SELECT kov, total_eur FROM latest_kov_totals"
     """
     import duckdb
 

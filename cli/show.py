@@ -95,10 +95,10 @@ def trace(db: str, table_no: int, row_no: int, document_id: int | None) -> dict:
     }
 
 
-def _text(value) -> str:
+def _text(value, column: str = "amount_eur") -> str:
     from cli.diff_view import fmt
 
-    return fmt(value)
+    return fmt(value, money=column.endswith("_eur") or column == "children_sum" or column == "difference")
 
 
 @main.command("show")
@@ -147,7 +147,7 @@ def show(table_no, row_no, document_id, db, as_json):
         say(f"  {c['header']}: {c['cell'] if c['cell'] is not None else ''!s}")
     say("\ntyped values:")
     for k, v in info["typed"].items():
-        say(f"  {k}: {_text(v)}")
+        say(f"  {k}: {_text(v, k)}")
     if info["parties"]:
         say("\nresponsible parties: " + "; ".join(
             f"{p['party']} ({p['party_kind']}{', ' + p['kov'] if p['kov'] and p['kov'] != p['party'] else ''})"
