@@ -17,7 +17,6 @@ import shlex
 import tomllib
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 import pytest
