@@ -305,6 +305,9 @@ def test_readme_python_access_keeps_decimal(quick_start):
         con = scope["con"]
         assert dict(con.sql("SELECT kov, total_eur FROM latest_kov_totals").fetchall()) == KOV_TOTAL
         assert scope["table"].schema.field("amount_eur").type == pa.decimal128(14, 2)
+        assert isinstance(scope["table"].to_pandas()["amount_eur"][0], Decimal)
+        # what the README warns about: .df() makes floats
+        assert str(con.sql("SELECT amount_eur FROM latest_leaf_activities").df()["amount_eur"].dtype) == "float64"
         con.close()
     finally:
         os.chdir(here)
