@@ -13,7 +13,7 @@ import click
 
 from cli.main import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
 from cli.output import dumps, stdout_console
-from load import WarehouseError, query
+from load import WarehouseError
 
 # role (normalize/columns.py) -> the raw column holding that cell as written
 SCHEDULE_RAW = {"activity": "activity_raw", "frame": "frame_raw", "period": "period_raw",
@@ -25,70 +25,31 @@ SCHEDULE_TYPED = ["kov", "code", "label", "level", "depth", "is_leaf", "path", "
 INDICATOR_TYPED = ["group_label", "indicator", "unit", "target_plan_year", "target_2029", "explanation"]
 
 
-def _one(db: str, sql: str, params: list) -> dict | None:
-    names, rows = query(db, sql, params)
-    return dict(zip(names, rows[0])) if rows else None
-
-
-def _all(db: str, sql: str, params: list) -> list[dict]:
-    names, rows = query(db, sql, params)
-    return [dict(zip(names, r)) for r in rows]
-
-
-def _default_document(db: str) -> int | None:
-    """The newest version of the annex ingested last."""
-    row = _one(db, """SELECT l.document_id FROM latest_documents l
-                      JOIN documents d USING (annex_key)
-                      ORDER BY d.ingested_at DESC, d.document_id DESC LIMIT 1""", [])
-    return row["document_id"] if row else None
-
-
 def trace(db: str, table_no: int, row_no: int, document_id: int | None) -> dict:
     """Everything known about one row; LookupError when it does not exist."""
-    if document_id is None:
-        document_id = _default_document(db)
-        if document_id is None:
-            raise LookupError("the warehouse holds no documents")
-    doc = _one(db, """SELECT document_id, annex_key, version, file_name, container, source_format, engine,
-                             sha256, directive_no, amended_by_no FROM documents WHERE document_id = ?""",
-               [document_id])
-    if doc is None:
-        raise LookupError(f"no document {document_id} in the warehouse (see `extract versions`)")
-    table = _one(db, "SELECT table_no, caption, kind, kov, header, page_from, page_to FROM annex_tables "
-                     "WHERE document_id = ? AND table_no = ?", [document_id, table_no])
-    if table is None:
-        raise LookupError(f"document {document_id} has no Tabel {table_no}")
-    relation = "activities" if table["kind"] == "schedule" else "indicators"
-    row = _one(db, f"SELECT * FROM {relation} WHERE document_id = ? AND table_no = ? AND row_no = ?",
-               [document_id, table_no, row_no])
-    if row is None:
-        raise LookupError(f"Tabel {table_no} of document {document_id} has no row {row_no}")
-
+    from load.provenance import row_provenance
     from normalize.columns import resolve_columns
 
+    p = row_provenance(db, table_no, row_no, document_id)
+    doc, table, row = p["document"], p["table"], p["row"]
     header = table["header"] or []
     roles, _ = resolve_columns(header, table["kind"])
     raw_of = SCHEDULE_RAW if table["kind"] == "schedule" else INDICATOR_RAW
-    cells = []
-    for role, idx in sorted(roles.items(), key=lambda kv: kv[1]):
-        if role in raw_of:
-            cells.append({"header": header[idx] if idx < len(header) else role, "column": raw_of[role],
-                          "cell": row[raw_of[role]]})
+    cells = [
+        {"header": header[idx] if idx < len(header) else role, "column": raw_of[role], "cell": row[raw_of[role]]}
+        for role, idx in sorted(roles.items(), key=lambda kv: kv[1])
+        if role in raw_of
+    ]
     typed_cols = SCHEDULE_TYPED if table["kind"] == "schedule" else INDICATOR_TYPED
-    key = [document_id, table_no, row_no]
     return {
         "document": doc,
         "table": {k: table[k] for k in ("table_no", "caption", "kind", "kov")},
         "row_no": row_no,
         "cells": cells,
         "typed": {c: row[c] for c in typed_cols if c in row},
-        "parties": _all(db, "SELECT party, kov, party_kind FROM activity_parties "
-                            "WHERE document_id = ? AND table_no = ? AND row_no = ?", key),
-        "findings": _all(db, "SELECT severity, rule, message, raw_text FROM validation_issues "
-                             "WHERE document_id = ? AND table_no = ? AND row_no = ? ORDER BY rule", key),
-        "reconciliation": _one(db, "SELECT amount_eur, children_sum, children, difference, status "
-                                   "FROM reconciliation_checks WHERE document_id = ? AND table_no = ? AND row_no = ?",
-                               key),
+        "parties": p["parties"],
+        "findings": p["findings"],
+        "reconciliation": p["reconciliation"],
         "pages": {"from": row.get("page_from"), "to": row.get("page_to")},
         "source": {"file_name": doc["file_name"], "container": doc["container"],
                    "source_format": doc["source_format"], "engine": doc["engine"], "sha256": doc["sha256"]},
