@@ -107,6 +107,9 @@ def write_xlsx(path: Path, relations, *, labels: str) -> list[tuple[str, int]]:
         for r in rows:
             values = [_xlsx_value(v) for v in r]
             ws.append(values)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text from the annex, never a formula
             for i, v in enumerate(values):
                 if v is not None:
                     widths[i] = max(widths[i], len(_excel_text(v)) + (4 if isinstance(v, Decimal) else 0))

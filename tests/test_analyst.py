@@ -500,6 +500,19 @@ def test_export_xlsx(quick_start, tmp_path):
     assert all(acts.column_dimensions[c].width for c in "ABCDEF")
 
 
+def test_xlsx_text_is_never_a_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    from cli.export import write_xlsx
+
+    rows = [("=HYPERLINK(\"http://x\")", Decimal("1.50"), dt.date(2025, 1, 31))]
+    write_xlsx(tmp_path / "t.xlsx", [("t", ["label", "amount_eur", "period_start"], ["VARCHAR", "DECIMAL(14,2)", "DATE"], rows)],
+               labels="en")
+    [cell_a, cell_b, cell_c] = next(load_workbook(tmp_path / "t.xlsx")["t"].iter_rows(min_row=2))
+    assert (cell_a.data_type, cell_a.value) == ("s", rows[0][0])
+    assert cell_b.value == 1.5 and cell_c.value == dt.datetime(2025, 1, 31)
+
+
 def test_export_csv_for_estonian_excel(quick_start, tmp_path):
     db = _db(quick_start)
     result = run_cli("export", "--format", "csv", "--excel", "--out", str(tmp_path), "--db", db)
