@@ -127,7 +127,7 @@ COMMENT ON VIEW latest_indicators IS 'indicators of the newest version of each a
 COMMENT ON VIEW reconciliation IS 'reconciliation_checks: each parent row''s amount against the sum of its children (all versions; join latest_documents for the newest).';
 COMMENT ON VIEW kov_totals IS 'The planned total of each partner municipality (the top row of its table), one row per KOV and version: filter on version or use latest_kov_totals.';
 COMMENT ON COLUMN kov_totals.total_eur IS 'The KOV''s planned total for the plan year: the amount of the top row of its schedule table.';
-COMMENT ON VIEW latest_kov_totals IS 'kov_totals of the newest version of each annex: one row per municipality.';
+COMMENT ON VIEW latest_kov_totals IS 'kov_totals of the newest version of each annex: one row per municipality (and annex).';
 COMMENT ON COLUMN latest_kov_totals.total_eur IS 'The KOV''s planned total for the plan year: the amount of the top row of its schedule table.';
 COMMENT ON VIEW latest_leaf_activities IS 'latest_activities with nothing below them: sum amount_eur here to count every euro once.';
 COMMENT ON VIEW issues_with_rows IS 'validation_issues with the code and label of the row each finding is about (all versions; join latest_documents for the newest).';
