@@ -154,9 +154,12 @@ def export(db, fmt, out, excel, labels, include_personal_codes):
         raise click.UsageError("--labels et is for csv and xlsx")
     exclude = set() if include_personal_codes else PERSONAL_COLUMNS
     out_path = Path(out)
+    is_book = fmt == "xlsx" and out_path.suffix.lower() == ".xlsx"
+    if out_path.exists() and not out_path.is_dir() and not is_book:
+        raise click.BadParameter(f"{out} is a file, not a directory", param_hint="--out")
     try:
         if fmt == "xlsx":
-            book = out_path if out_path.suffix.lower() == ".xlsx" else out_path / WORKBOOK_NAME
+            book = out_path if is_book else out_path / WORKBOOK_NAME
             for name, n in write_xlsx(book, read_relations(db, exclude), labels=labels):
                 click.echo(f"{name:24} {n:6} rows  {book} [{name[:31]}]")
             return
