@@ -527,6 +527,10 @@ def test_export_csv_for_estonian_excel(quick_start, tmp_path):
     assert "Pärnu linn" in text and ";01.01.2025;" in text
     for name in ("issues_with_rows", "reconciliation_checks"):
         assert (tmp_path / f"{name}.csv").exists()
+    # --out names a directory; --excel is CSV's option
+    bad = run_cli("export", "--out", str(tmp_path / "latest_kov_totals.csv"), "--db", db)
+    assert bad.exit_code == 2 and "is a file, not a directory" in bad.output
+    assert run_cli("export", "--format", "xlsx", "--excel", "--out", str(tmp_path), "--db", db).exit_code == 2
 
 
 def test_personal_codes_stay_out_of_exports(tmp_path):
