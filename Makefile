@@ -9,18 +9,23 @@ REPORT ?= $(basename $(DB))-report.html
 
 .PHONY: run test bench samples clean conformance-docx
 
+# Setting up is silent (`make run` prints the summary and nothing else): the commands
+# are not echoed, and the one notice setuptools gives on every editable install
+# ("Editable installation. … folders with the same name …") is filtered by its text,
+# so any other warning still shows.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Re-install when the project's dependencies change.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	touch $(STAMP)
+	@PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $(STAMP)
 
+# --force: show the full summary on every run.
 run: $(STAMP)
-	$(BIN)/extract $(SAMPLE) --db $(DB) --force  # --force: show the full summary on every run
-	$(BIN)/extract report --db $(DB) --out $(REPORT)  # prints the report's path
+	@$(BIN)/extract $(SAMPLE) --db $(DB) --force
+	@$(BIN)/extract report --db $(DB) --out $(REPORT)  # prints the report's path
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

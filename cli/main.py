@@ -4,7 +4,9 @@
     extract check                           findings and reconciliation
     extract sql "SELECT …"                  ad-hoc SQL, read-only
     extract diff                            what changed between two versions
-    extract export --format csv --out DIR   every view to files
+    extract schema [NAME]                   tables and views, or NAME's columns, explained
+    extract show TABLE ROW                  one row traced to its cells, page(s) and file
+    extract export --format xlsx --out DIR  every table and view to files (csv, parquet, xlsx)
     extract report --out report.html        one self-contained HTML report (cli/report_cmd.py)
 
 Exit codes: 0 ok; 1 loaded but with error findings or missing tables (or `check`
@@ -69,8 +71,22 @@ class DefaultGroup(click.Group):
 
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            guess = self._mistyped(args[0])
+            if guess:
+                ctx.fail(f"no such command {args[0]!r}; did you mean {guess!r}?")
             args = ["ingest", *args]
         return super().parse_args(ctx, args)
+
+    def _mistyped(self, word: str) -> str | None:
+        """The command `word` is probably a typo of: only for a bare word that is
+        not an existing path (`extract FILE…` ingests, and a file may be named
+        like a command)."""
+        import difflib
+
+        if word.startswith("-") or "/" in word or "." in word or os.path.exists(word):
+            return None
+        close = difflib.get_close_matches(word, [c for c in self.commands if c != "ingest"], n=1, cutoff=0.6)
+        return close[0] if close else None
 
     def invoke(self, ctx):
         try:
@@ -314,6 +330,10 @@ def check(db, document_id, as_json, min_severity):
     """Findings and reconciliation of the loaded annexes; exit 1 on any error."""
     try:
         docs = _docs(db, document_id)
+        if document_id is not None and not _document_exists(db, document_id):
+            err.print(f"error: {db}: no document {document_id} in the warehouse (see `extract versions`)",
+                      markup=False, highlight=False)
+            sys.exit(EXIT_FINDINGS)
         order = {"info": 0, "warning": 1, "error": 2}
         names_f, findings = query(
             db,
@@ -357,6 +377,11 @@ def check(db, document_id, as_json, min_severity):
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
 
 
+def _document_exists(db: str, document_id: int) -> bool:
+    _, rows = query(db, "SELECT 1 FROM documents WHERE document_id = ?", [document_id])
+    return bool(rows)
+
+
 def _docs(db: str, document_id: int | None) -> list[int]:
     if document_id is not None:
         return [document_id]
@@ -381,7 +406,7 @@ def sql_command(statement, sql_file, read_dirs, db, fmt):
     Only reading statements run (SELECT, EXPLAIN, PRAGMA, CALL); no statement can write
     a file or a database, attach another one, or change the connection's settings.
 
-    Example: extract sql "SELECT kov, total_eur FROM kov_totals"
+    Example: extract sql "SELECT kov, total_eur FROM latest_kov_totals"
     """
     import duckdb
 
@@ -398,7 +423,9 @@ def sql_command(statement, sql_file, read_dirs, db, fmt):
         err.print(f"error: {db}: {exc}", markup=False, highlight=False)
         sys.exit(EXIT_FINDINGS)
     except duckdb.Error as exc:
-        err.print(f"error: {db}: {str(exc).splitlines()[0]}", markup=False, highlight=False)
+        # The whole message: DuckDB's "Did you mean …", candidate bindings and the
+        # caret under the offending token are on the lines after the first.
+        err.print(f"error: {db}: {str(exc).rstrip()}", markup=False, highlight=False)
         sys.exit(EXIT_FINDINGS)
     print_rows(names, rows, fmt)
 
@@ -508,79 +535,11 @@ def diff(old, new, db, annex, as_json):
         # One comparison: its object; several annexes: a list of them.
         click.echo(dumps(results[0].as_dict() if len(results) == 1 else [r.as_dict() for r in results]))
         return
+    from cli.diff_view import print_diff
+
     for result in results:
-        _print_diff(result)
+        print_diff(result)
 
 
-def _print_diff(result) -> None:
-    out = stdout_console()
-    o, n = result.old, result.new
-    out.print(
-        f"{o['annex_key']}: document {o['document_id']} (version {o['version']}, {o['file_name']}) → "
-        f"document {n['document_id']} (version {n['version']}, {n['file_name']})",
-        markup=False, highlight=False,
-    )
-    t = Table(title=f"Changed rows ({len(result.changed)})")
-    for c in ("Tabel", "code", "label", "column", "old", "new", "Δ"):
-        t.add_column(c, overflow="fold", justify="right" if c in ("Tabel", "Δ") else "left")
-    for item in result.changed:
-        for col, ch in item["columns"].items():
-            t.add_row(str(item["table_no"]), item["code"] or "", (item["label"] or "")[:60], col,
-                      _fmt(ch["old"]), _fmt(ch["new"]), _fmt(ch.get("difference")))
-    out.print(t)
-    for title, items in (("Added rows", result.added), ("Removed rows", result.removed)):
-        t = Table(title=f"{title} ({len(items)})")
-        for c in ("Tabel", "code", "label", "amount / target"):
-            t.add_column(c, overflow="fold")
-        for item in items:
-            value = item.get("amount_eur", item.get("target_plan_year"))
-            t.add_row(str(item["table_no"]), item["code"] or "", (item["label"] or "")[:70], _fmt(value))
-        out.print(t)
-    t = Table(title="Planned amount per KOV")
-    for c in ("KOV", "old €", "new €", "Δ €"):
-        t.add_column(c, justify="left" if c == "KOV" else "right")
-    for k in result.kov_totals:
-        t.add_row(k["kov"], _eur(k["old"]), _eur(k["new"]), _eur(k["difference"]) if k["difference"] else "")
-    out.print(t)
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return _eur(value)
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
-# ----------------------------------------------------------------- export
-
-EXPORTED = (
-    "documents", "annex_tables", "activities", "indicators", "validation_issues",
-    "activity_parties", "signatures", "latest_documents", "latest_activities",
-    "latest_indicators", "reconciliation", "kov_totals", "table_text_conservation",
-    "document_files", "versions", "latest_kov_totals", "latest_reconciliation", "latest_parties",
-    "latest_findings", "latest_tables", "latest_signatures",
-)
-
-
-@main.command("export")
-@DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True, help="Directory to write to.")
-def export(db, fmt, out_dir):
-    """Write every table and view of the warehouse to OUT as CSV or Parquet files."""
-    from load.warehouse import export_relations
-
-    try:
-        written = export_relations(db, EXPORTED, Path(out_dir), fmt)
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), False)
-        return
-    for name, path, n in written:
-        click.echo(f"{name:20} {n:6} rows  {path}")
-
-
-# Commands defined in their own modules register themselves on `main`.
-from cli import report_cmd  # noqa: E402,F401
+# Commands in their own modules register on `main` when imported.
+from cli import export, report_cmd, schema_cmd, show  # noqa: E402,F401

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mmap
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,26 @@ class SignatureInfo:
     covers_whole_file: bool | None
     container: str | None  # 'pdf' (PAdES) | 'asice' (XAdES) | None when unsigned
     note: str | None
+    # Personal identification code, kept apart from the name so that exports can
+    # leave it out; taken from the certificate's CN ("MAASIKAS,MARI,48001019909").
+    personal_code: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.personal_code is None and self.signer:
+            self.signer, self.personal_code = split_personal_code(self.signer)
+
+
+# The last comma-separated part of an ID-card CN: 11 digits (Estonian isikukood),
+# or an ETSI semantics identifier (PNOEE-…, PNOLV-…).
+_PERSONAL_CODE = re.compile(r"^(?P<name>.*?)\s*,\s*(?P<code>(?:PNO[A-Z]{2}-)?\d{6}-?\d{4,5})$")
+
+
+def split_personal_code(cn: str) -> tuple[str, str | None]:
+    """'MAASIKAS,MARI,48001019909' -> ('MAASIKAS,MARI', '48001019909')."""
+    m = _PERSONAL_CODE.match(cn.strip())
+    if not m or not m.group("name"):
+        return cn, None
+    return m.group("name"), m.group("code")
 
 
 def unsigned(container: str | None = None) -> SignatureInfo:

@@ -40,7 +40,7 @@ class VersionDiff:
 
 def _rows(con, document_id: int, kind: str) -> list[dict]:
     if kind == "activity":
-        cols = ["table_no", "row_no", *ACTIVITY_COLUMNS]
+        cols = ["table_no", "row_no", "is_leaf", *ACTIVITY_COLUMNS]
         sql = f"SELECT {', '.join(cols)} FROM activities WHERE document_id = ? ORDER BY table_no, row_no"
     else:
         cols = ["table_no", "row_no", *INDICATOR_COLUMNS]
@@ -88,7 +88,7 @@ def _match(old: list[dict], new: list[dict]) -> tuple[list[tuple[dict, dict]], l
 def _item(row: dict) -> dict:
     base = {"kind": row["kind"], "table_no": row["table_no"], "row_no": row["row_no"]}
     if row["kind"] == "activity":
-        base |= {"code": row["code"], "label": row["label"]}
+        base |= {"code": row["code"], "label": row["label"], "is_leaf": row["is_leaf"]}
         base |= {c: row[c] for c in ACTIVITY_COLUMNS if c not in ("code", "label")}
     else:
         base |= {"code": None, "label": row["indicator"]}

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -51,14 +53,84 @@ def _sql(name: str) -> str:
     return resources.files("sql").joinpath(name).read_text("utf-8")
 
 
+# The views and comments are applied only when this code's SQL differs from what
+# built the warehouse (a fingerprint kept as the comment of the id sequence, out of
+# analysts' sight): some 140 COMMENT statements cost more than the rest of a write.
+_FINGERPRINTED = ("schema.sql", "views.sql", "comments.sql")
+
+
 def _apply_schema(con: duckdb.DuckDBPyConnection, path: Path | str = "warehouse") -> list[int]:
-    """Create, or upgrade in place (load/migrations.py), then (re)create the views."""
+    """Create, or upgrade in place (load/migrations.py), then (re)create the views and
+    comments when they changed; the migrations applied."""
     try:
         applied = migrations.apply(con, _sql("schema.sql"))
     except migrations.SchemaTooNew as exc:
         raise WarehouseError(f"{path}: {exc}") from None
-    con.execute(_sql("views.sql"))
+    fingerprint = "sql " + hashlib.sha256("\0".join(_sql(n) for n in _FINGERPRINTED).encode()).hexdigest()[:16]
+    row = con.execute(
+        "SELECT comment FROM duckdb_sequences() WHERE sequence_name = 'document_id_seq'"
+    ).fetchone()
+    if row is not None and row[0] == fingerprint:
+        return applied
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(_sql("views.sql"))
+        con.execute(_sql("comments.sql"))
+        _inherit_view_comments(con)
+        con.execute(f"COMMENT ON SEQUENCE document_id_seq IS '{fingerprint}'")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     return applied
+
+
+def _inherit_view_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """A view column without a comment of its own takes the comment of the column of
+    that name in the table the view reads (the first named in its definition), or
+    else of any table: `latest_activities.amount_eur` means `activities.amount_eur`."""
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
+    ).fetchall()
+    comments: dict[tuple[str, str], str] = {
+        (t, c): comment
+        for t, c, comment in con.execute(
+            """SELECT table_name, column_name, comment FROM duckdb_columns()
+               WHERE schema_name = 'main' AND comment IS NOT NULL AND comment <> ''"""
+        ).fetchall()
+    }
+    views = con.execute(
+        "SELECT view_name, sql FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal ORDER BY view_name"
+    ).fetchall()
+    definitions = {v: (sql or "").lower() for v, sql in views}
+    names = [t for (t,) in tables] + list(definitions)
+    # Views read views (latest_kov_totals reads kov_totals): resolve in order of
+    # dependence by repeating until nothing more is filled in.
+    for _ in range(len(definitions)):
+        missing = con.execute(
+            """SELECT c.table_name, c.column_name FROM duckdb_columns() c
+               JOIN duckdb_views() v ON v.view_name = c.table_name AND v.schema_name = c.schema_name
+               WHERE c.schema_name = 'main' AND NOT v.internal AND (c.comment IS NULL OR c.comment = '')"""
+        ).fetchall()
+        filled = False
+        for view, column in missing:
+            sql = definitions.get(view, "")
+            # Relations the view reads, in the order they appear after FROM.
+            sources = sorted(
+                (n for n in names if n != view and re.search(rf"\b(from|join)\s+{n}\b", sql)),
+                key=lambda n: re.search(rf"\b(from|join)\s+{n}\b", sql).start(),
+            )
+            comment = next(
+                (comments[(src, column)] for src in sources if (src, column) in comments),
+                None,
+            ) or next((comments[(t, column)] for (t,) in tables if (t, column) in comments), None)
+            if comment:
+                escaped = comment.replace("'", "''")
+                con.execute(f'COMMENT ON COLUMN "{view}"."{column}" IS \'{escaped}\'')
+                comments[(view, column)] = comment
+                filled = True
+        if not filled:
+            break
 
 
 @dataclass
@@ -202,7 +274,7 @@ def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) 
         [d.sha256, document_id, d.file_name, d.source_format, extra.get("container"), extra.get("member"),
          d.engine, d.page_count],
     )
-    s_fields = ["signer", "signing_time", "intact", "covers_whole_file", "container", "note"]
+    s_fields = ["signer", "signing_time", "intact", "covers_whole_file", "container", "note", "personal_code"]
     sigs = [(document_id, *[getattr(s, f) for f in s_fields], d.sha256) for s in extra.get("signatures", [])]
     _insert_many(con, "signatures", [*s_fields, "sha256"], sigs)
     f_fields = ["table_no", "row_no", "rule", "severity", "message", "raw_text"]
@@ -243,6 +315,7 @@ def _insert_content(con, document_id: int, doc: NormalizedDocument, findings) ->
         "table_no", "row_no", "kov", "code", "label", "level", "parent_row_no", "parent_code",
         "frame_start", "frame_end", "period_start", "period_end", "amount_eur", "responsible",
         "activity_raw", "frame_raw", "period_raw", "amount_raw", "page_from", "page_to", "extra",
+        "depth", "is_leaf", "path",
     ]
     _insert_many(con, "activities", act_fields, rows(doc.activities, act_fields), {"extra": _MAP})
     ind_fields = [
@@ -463,18 +536,50 @@ def query(db_path: str | Path, sql: str, params: list | None = None) -> tuple[li
         return names, cur.fetchall()
 
 
-def export_relations(db_path: str | Path, names, out_dir: Path, fmt: str) -> list[tuple[str, Path, int]]:
-    """COPY each named table or view to `out_dir/<name>.<fmt>`; [(name, path, rows)]."""
+def _relations(con) -> list[str]:
+    """Every table, then every view, of the warehouse."""
+    return [r[0] for r in con.execute(
+        """SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'
+           UNION ALL
+           SELECT view_name FROM (SELECT view_name FROM duckdb_views()
+                                  WHERE schema_name = 'main' AND NOT internal ORDER BY view_name)"""
+    ).fetchall()]
+
+
+def _select(con, name: str, exclude: set[str]) -> tuple[str, list[str]]:
+    """SELECT of a relation without the excluded columns; (sql, column names)."""
+    cols = [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index",
+        [name],
+    ).fetchall()]
+    kept = [c for c in cols if c not in exclude]
+    return f'SELECT {", ".join(chr(34) + c + chr(34) for c in kept)} FROM "{name}"', kept
+
+
+def export_relations(db_path: str | Path, names, out_dir: Path, fmt: str,
+                     exclude: set[str] = frozenset()) -> list[tuple[str, Path, int]]:
+    """COPY each table and view (all when `names` is None) to `out_dir/<name>.<fmt>`,
+    without the `exclude`d columns; [(name, path, rows)]."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with read_connection(db_path, write_dir=out_dir) as con:
-        existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        for name in names:
-            if name not in existing:
-                continue
+        existing = _relations(con)
+        for name in existing if names is None else [n for n in names if n in existing]:
             target = out_dir / f"{name}.{fmt}"
+            select, _ = _select(con, name, set(exclude))
             options = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT csv, HEADER true)"
-            con.execute(f"COPY (SELECT * FROM {name}) TO '{target.as_posix()}' {options}")
-            n = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            con.execute(f"COPY ({select}) TO '{target.as_posix()}' {options}")
+            n = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
             written.append((name, target, n))
     return written
+
+
+def read_relations(db_path: str | Path, exclude: set[str] = frozenset()) -> Iterator[tuple[str, list[str], list[str], list[tuple]]]:
+    """Every table and view: (name, column names, DuckDB types, rows), one read-only
+    connection; values keep their types (DECIMAL as Decimal, DATE as date)."""
+    with read_connection(db_path) as con:
+        for name in _relations(con):
+            select, cols = _select(con, name, set(exclude))
+            cur = con.execute(select)
+            types = [str(d[1]) for d in cur.description]
+            yield name, cols, types, cur.fetchall()

@@ -29,6 +29,7 @@ from normalize.model import (
 )
 from normalize.parse import code_level, parse_amount, parse_date_range, parse_number, split_code
 from normalize.parties import municipality_in_text, split_parties
+from normalize.tree import assign_tree
 
 __all__ = ["normalize_document"]
 
@@ -189,6 +190,7 @@ def _normalize_schedule(
     for a, n in zip(acts, nodes):
         a.parent_row_no = n.parent
         a.parent_code = by_row[n.parent].code if n.parent else None
+    assign_tree(acts)
     for rec in reconcile(table.no, nodes):
         out.reconciliation.append(rec)
         if rec.status == "mismatch":

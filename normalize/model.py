@@ -87,6 +87,10 @@ class Activity:
     page_from: int | None
     page_to: int | None
     extra: dict[str, str | None] | None = None  # cells of columns that name no warehouse column
+    # Place in the table's tree (normalize/tree.py), from the repaired parent links.
+    depth: int | None = None
+    is_leaf: bool | None = None
+    path: str | None = None
 
 
 @dataclass

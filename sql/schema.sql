@@ -87,6 +87,9 @@ CREATE TABLE IF NOT EXISTS activities (
     page_from      INTEGER,
     page_to        INTEGER,
     extra          MAP(VARCHAR, VARCHAR),   -- cells of columns that name no warehouse column, by header
+    depth          INTEGER,                 -- 1 = top of the table's tree (from the repaired parents)
+    is_leaf        BOOLEAN,                 -- no row below it: sum leaves to count each euro once
+    path           VARCHAR,                 -- codes from the top down, '/'-joined ('#row' when none)
     PRIMARY KEY (document_id, table_no, row_no)
 );
 
@@ -148,7 +151,8 @@ CREATE TABLE IF NOT EXISTS signatures (
     covers_whole_file  BOOLEAN,
     container          VARCHAR,             -- 'pdf' (PAdES) | 'asice' | NULL for unsigned
     note               VARCHAR,
-    sha256             VARCHAR              -- the file (document_files) that carries the signature
+    sha256             VARCHAR,             -- the file (document_files) that carries the signature
+    personal_code      VARCHAR              -- signer's isikukood; exports leave it out by default
 );
 
 -- Conservation of text, one row per table: the words of the source inside the

@@ -26,13 +26,24 @@ FROM reconciliation_checks;
 -- Planned amount per municipality: the KOV total rows (the root row of each
 -- partner table, the row that has no parent and has children).
 CREATE OR REPLACE VIEW kov_totals AS
-SELECT a.document_id, a.kov, a.table_no, a.amount_eur AS total_eur
-FROM activities a
+SELECT a.document_id, a.kov, a.table_no, a.amount_eur AS total_eur, d.annex_key, d.version
+FROM activities a JOIN documents d USING (document_id)
 WHERE a.kov IS NOT NULL
   AND a.parent_row_no IS NULL
   AND EXISTS (SELECT 1 FROM activities c
               WHERE c.document_id = a.document_id AND c.table_no = a.table_no
                 AND c.parent_row_no = a.row_no);
+
+-- The KOV totals of the newest version of each annex: one row per municipality and
+-- annex, with the document and version it comes from.
+CREATE OR REPLACE VIEW latest_kov_totals AS
+SELECT k.kov, k.total_eur, k.document_id, k.version, k.annex_key, k.table_no
+FROM kov_totals k JOIN latest_documents USING (document_id);
+
+-- The rows below which nothing hangs, newest version: summing amount_eur over
+-- them counts every euro once (parents repeat their children's sum).
+CREATE OR REPLACE VIEW latest_leaf_activities AS
+SELECT * FROM latest_activities WHERE is_leaf;
 
 -- Findings with the row they are about.
 CREATE OR REPLACE VIEW issues_with_rows AS
@@ -41,9 +52,6 @@ FROM validation_issues v
 LEFT JOIN activities a USING (document_id, table_no, row_no);
 
 -- The same, newest version of each annex only.
-CREATE OR REPLACE VIEW latest_kov_totals AS
-SELECT k.* FROM kov_totals k JOIN latest_documents USING (document_id);
-
 CREATE OR REPLACE VIEW latest_reconciliation AS
 SELECT r.* FROM reconciliation r JOIN latest_documents USING (document_id);
 

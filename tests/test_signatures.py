@@ -22,6 +22,9 @@ from tests.expectations import compare
 
 SIGNING = Path(__file__).resolve().parent / "signing"
 SIGNER_CN = "MAASIKAS,MARI,48001019909"
+# The CN of an Estonian ID-card certificate carries the personal identification code;
+# the warehouse keeps it in a column of its own (personal data, left out of exports).
+SIGNER_NAME, SIGNER_CODE = "MAASIKAS,MARI", "48001019909"
 PDF_SIGNED_AT = dt.datetime(2025, 3, 25, 8, 15)  # 10:15 +02:00, stored as UTC
 XADES_SIGNED_AT = dt.datetime(2025, 3, 25, 8, 20)  # 2025-03-25T08:20:00Z
 
@@ -47,7 +50,7 @@ def _signatures(db: Path) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.execute(
-            "SELECT signer, signing_time, intact, covers_whole_file, container, note FROM signatures"
+            "SELECT signer, signing_time, intact, covers_whole_file, container, note, personal_code FROM signatures"
         ).fetchall()
     finally:
         con.close()
@@ -101,7 +104,7 @@ def test_signed_pdf_signature():
 
     [sig] = read_pdf_signatures(SIGNED_PDF)
     assert (sig.signer, sig.signing_time, sig.intact, sig.covers_whole_file, sig.container) == (
-        SIGNER_CN, PDF_SIGNED_AT, True, True, "pdf",
+        SIGNER_NAME, PDF_SIGNED_AT, True, True, "pdf",
     )
     assert "certificate chain not verified" in sig.note
     assert signature_findings([sig]) == []
@@ -112,11 +115,11 @@ def test_modified_pdf_signature_no_longer_matches():
 
     [sig] = read_pdf_signatures(MODIFIED_PDF)
     assert (sig.signer, sig.signing_time, sig.intact, sig.covers_whole_file, sig.container) == (
-        SIGNER_CN, PDF_SIGNED_AT, False, True, "pdf",
+        SIGNER_NAME, PDF_SIGNED_AT, False, True, "pdf",
     )
     [finding] = signature_findings([sig])
     assert (finding.rule, finding.severity) == ("signature_modified", "error")
-    assert SIGNER_CN in finding.message
+    assert SIGNER_NAME in finding.message and SIGNER_CODE not in finding.message
 
 
 def _append_incremental_update(src: Path, dst: Path) -> None:
@@ -138,7 +141,7 @@ def test_update_after_signing_is_partial_coverage(tmp_path):
     updated = tmp_path / "updated.pdf"
     _append_incremental_update(SIGNED_PDF, updated)
     [sig] = read_pdf_signatures(updated)
-    assert (sig.signer, sig.intact, sig.covers_whole_file) == (SIGNER_CN, True, False)
+    assert (sig.signer, sig.intact, sig.covers_whole_file) == (SIGNER_NAME, True, False)
     [finding] = signature_findings([sig])
     assert (finding.rule, finding.severity) == ("signature_partial", "warning")
 
@@ -187,7 +190,7 @@ def test_require_intact():
 def test_cli_unsigned_pdf_records_unsigned(db):
     result = run_cli(str(UNSIGNED_PDF), "--db", str(db), "--quiet", "--allow-partial")
     assert result.exit_code == 0, result.output
-    assert _signatures(db) == [(None, None, None, None, None, "unsigned")]
+    assert _signatures(db) == [(None, None, None, None, None, "unsigned", None)]
     assert ("unsigned", "info", "the file is not signed") in _issues(db)
 
 
@@ -195,7 +198,7 @@ def test_cli_signed_pdf(db):
     result = run_cli(str(SIGNED_PDF), "--db", str(db), "--quiet", "--allow-partial")
     assert result.exit_code == 0, result.output
     [row] = _signatures(db)
-    assert row[:5] == (SIGNER_CN, PDF_SIGNED_AT, True, True, "pdf")
+    assert row[:5] == (SIGNER_NAME, PDF_SIGNED_AT, True, True, "pdf")
     assert "certificate chain not verified" in row[5]
     assert not [i for i in _issues(db) if i[0].startswith("signature")]
 
@@ -206,7 +209,7 @@ def test_cli_modified_pdf_is_reported(tmp_path):
     modified = run_cli(str(MODIFIED_PDF), "--db", str(modified_db), "--json", "--allow-partial")
     assert signed.exit_code == 0 and modified.exit_code == 0, modified.output
     [row] = _signatures(modified_db)
-    assert row[:5] == (SIGNER_CN, PDF_SIGNED_AT, False, True, "pdf")
+    assert row[:5] == (SIGNER_NAME, PDF_SIGNED_AT, False, True, "pdf")
     assert [i[:2] for i in _issues(modified_db) if i[0].startswith("signature")] == [("signature_modified", "error")]
     # the summary counts it: one error more than the intact file
     errors = lambda r: json.loads(r.stdout)["files"][0]["findings"].get("error", 0)  # noqa: E731
@@ -243,7 +246,8 @@ def test_asice_records_the_xades_signer(db, transcription):
     result = run_cli(str(ASICE), "--db", str(db), "--quiet")
     assert result.exit_code == 0, result.output
     [row] = _signatures(db)
-    assert row[:5] == (SIGNER_CN, XADES_SIGNED_AT, None, None, "asice")
+    assert row[:5] == (SIGNER_NAME, XADES_SIGNED_AT, None, None, "asice")
+    assert row[6] == SIGNER_CODE
     assert "XAdES signature not verified" in row[5] and "certificate chain not verified" in row[5]
     con = duckdb.connect(str(db), read_only=True)
     doc = con.execute("SELECT file_name, container, source_format FROM documents").fetchone()
@@ -264,7 +268,7 @@ def test_provenance_query(db):
     assert result.exit_code == 0, result.output
     [row] = json.loads(result.stdout)
     assert row["file_name"] == "annex-2025.asice" and row["container"] == "asice"
-    assert row["signer"] == SIGNER_CN and row["signing_time"].startswith("2025-03-25")
+    assert row["signer"] == SIGNER_NAME and row["signing_time"].startswith("2025-03-25")
 
 
 # ------------------------------------------------------------------ building containers
@@ -307,7 +311,8 @@ def test_member_choice(tmp_path, db):
     assert result.exit_code == 0, result.output
     [row] = _signatures(db)
     # signer from X509SubjectName, time converted to UTC; b.docx is listed as signed
-    assert row[:5] == ("TAMM,JAAN,38001019908", dt.datetime(2025, 4, 1, 9, 0), None, None, "asice")
+    assert row[:5] == ("TAMM,JAAN", dt.datetime(2025, 4, 1, 9, 0), None, None, "asice")
+    assert row[6] == "38001019908"
 
 
 def test_member_named_like_the_annex_is_chosen(tmp_path):
@@ -341,7 +346,7 @@ def test_signed_pdf_in_a_container_has_both_signatures(tmp_path):
     path, fmt, extra = open_container(c)
     assert fmt == "pdf" and path.read_bytes() == SIGNED_PDF.read_bytes()
     got = sorted((s.container, s.signer, s.intact, s.covers_whole_file) for s in extra["signatures"])
-    assert got == [("asice", "TAMM,JAAN,38001019908", None, None), ("pdf", SIGNER_CN, True, True)]
+    assert got == [("asice", "TAMM,JAAN", None, None), ("pdf", SIGNER_NAME, True, True)]
 
 
 def test_member_temp_file_is_replaced_not_accumulated(tmp_path):

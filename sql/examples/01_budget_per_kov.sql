@@ -1,4 +1,5 @@
--- Planned 2025 amount per partner municipality, latest version of each annex.
-SELECT kov, total_eur
+-- Planned 2025 amount per partner municipality, newest version of each annex
+-- (kov_totals has one row per KOV and version; latest_kov_totals only the newest).
+SELECT kov, total_eur, version
 FROM latest_kov_totals
 ORDER BY total_eur DESC;

@@ -1,0 +1,56 @@
+"""`extract schema [NAME]`: the warehouse's tables and views, or one object's
+columns, with what each means (the COMMENTs of sql/comments.sql)."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+
+import click
+
+from cli.main import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
+from cli.output import output_options, print_rows
+from load import WarehouseError, query
+
+OBJECTS_SQL = """
+SELECT table_name AS name, 'table' AS kind, comment FROM duckdb_tables() WHERE schema_name = 'main'
+UNION ALL
+SELECT view_name, 'view', comment FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal
+ORDER BY kind, name
+"""
+
+COLUMNS_SQL = """
+SELECT column_name AS "column", data_type AS type, comment
+FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?
+ORDER BY column_index
+"""
+
+
+@main.command("schema")
+@click.argument("name", required=False)
+@DB_OPTION
+@output_options
+def schema(name, db, fmt):
+    """List the tables and views, or NAME's columns, with what each means.
+
+    Example: extract schema activities
+    """
+    try:
+        names, objects = query(db, OBJECTS_SQL)
+        if name is None:
+            print_rows(names, objects, fmt, title="Tables and views (extract schema NAME for columns)")
+            return
+        known = {r[0]: r for r in objects}
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else " (extract schema lists them)"
+            err.print(f"error: {db}: no table or view {name!r}{hint}", markup=False, highlight=False)
+            sys.exit(EXIT_FINDINGS)
+        cols, rows = query(db, COLUMNS_SQL, [name])
+    except WarehouseError as exc:
+        _fail_warehouse(str(exc), fmt == "json")
+        return
+    _, kind, comment = known[name]
+    if fmt == "table":
+        click.echo(f"{kind} {name}: {comment or ''}")
+    print_rows(cols, rows, fmt)
