@@ -28,6 +28,13 @@ MAX_WIDTH = 60
 WORKBOOK_NAME = "annex.xlsx"
 
 
+def _joined(value) -> str:
+    """A list (a header) or a MAP (extra cells by header) as one cell's text."""
+    if isinstance(value, dict):
+        return " | ".join(f"{k}: {'' if v is None else v}" for k, v in value.items())
+    return " | ".join("" if v is None else str(v) for v in value)
+
+
 def _excel_text(value) -> str:
     """A value as Estonian Excel reads it from CSV."""
     if value is None:
@@ -42,16 +49,16 @@ def _excel_text(value) -> str:
         return value.strftime("%d.%m.%Y %H:%M:%S")
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
-    if isinstance(value, (list, tuple)):
-        return " | ".join("" if v is None else str(v) for v in value)
+    if isinstance(value, (list, tuple, dict)):
+        return _joined(value)
     return str(value)
 
 
 def _plain_text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)):
-        return " | ".join("" if v is None else str(v) for v in value)
+    if isinstance(value, (list, tuple, dict)):
+        return _joined(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
@@ -71,8 +78,8 @@ def write_csv(path: Path, columns: list[str], rows: list[tuple], *, excel: bool,
 
 
 def _xlsx_value(value):
-    if isinstance(value, (list, tuple)):
-        return " | ".join("" if v is None else str(v) for v in value)
+    if isinstance(value, (list, tuple, dict)):
+        return _joined(value)
     return value  # numbers, Decimal, dates, booleans and text stay what they are
 
 

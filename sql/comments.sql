@@ -4,13 +4,13 @@
 -- View columns that repeat a table's column get that column's comment (load/warehouse.py).
 
 -- ---------------------------------------------------------------- documents
-COMMENT ON TABLE documents IS 'One row per ingested file version of an annex; every other table hangs off document_id.';
-COMMENT ON COLUMN documents.document_id IS 'Id of the ingested file version (1, 2, … in ingest order).';
+COMMENT ON TABLE documents IS 'One row per version of an annex (what the document says: the original, each amendment); the files that carried it are in document_files; every other table hangs off document_id.';
+COMMENT ON COLUMN documents.document_id IS 'Id of the version (stable: a re-ingest with --force keeps it).';
 COMMENT ON COLUMN documents.annex_key IS 'What the annex is: directive number and date + plan period; all versions of one annex share it.';
-COMMENT ON COLUMN documents.version IS 'Version of the annex: 1, 2, … per annex_key; latest_* views show the highest.';
-COMMENT ON COLUMN documents.file_name IS 'Name of the ingested file (for a container: the container and the member read).';
-COMMENT ON COLUMN documents.sha256 IS 'SHA-256 of the file''s bytes; a file already loaded is skipped.';
-COMMENT ON COLUMN documents.source_format IS 'Format the tables were read from: pdf | docx.';
+COMMENT ON COLUMN documents.version IS 'Version of the annex: 1 = the original, then the amendments by the amending directive''s date and number; latest_* views show the highest.';
+COMMENT ON COLUMN documents.file_name IS 'Name of the file the version''s rows were read from (its best file: signed and intact first, then PDF); all its files are in document_files.';
+COMMENT ON COLUMN documents.sha256 IS 'SHA-256 of the file the rows were read from (see document_files for every file).';
+COMMENT ON COLUMN documents.source_format IS 'Format the tables were read from: pdf | docx | odt | doc.';
 COMMENT ON COLUMN documents.engine IS 'Table engine used: docx | pdfium | pdfplumber | camelot.';
 COMMENT ON COLUMN documents.container IS '''asice'' when the annex was taken out of a DigiDoc container, else NULL.';
 COMMENT ON COLUMN documents.title IS 'Title of the action plan as written (pealkiri: "Toetatava tegevuse … tegevuskava perioodil …").';
@@ -133,3 +133,48 @@ COMMENT ON VIEW latest_leaf_activities IS 'latest_activities with nothing below 
 COMMENT ON VIEW issues_with_rows IS 'validation_issues with the code and label of the row each finding is about (all versions; join latest_documents for the newest).';
 COMMENT ON COLUMN issues_with_rows.code IS 'Code of the activity the finding is about (NULL for indicator rows and whole tables).';
 COMMENT ON COLUMN issues_with_rows.label IS 'Label of the activity the finding is about.';
+
+-- ------------------------------------------------- versions, files, upgrades
+COMMENT ON COLUMN documents.fingerprint IS 'SHA-256 over the identity and the normalized rows: files with the same fingerprint are one version.';
+COMMENT ON TABLE document_files IS 'One row per file that carried a version (a DOCX, its PDF, a signed copy, a copy in a container): which files carried which version.';
+COMMENT ON COLUMN document_files.sha256 IS 'SHA-256 of the file''s bytes; a file already loaded is skipped on the next run.';
+COMMENT ON COLUMN document_files.document_id IS 'The version this file carried; see documents.';
+COMMENT ON COLUMN document_files.file_name IS 'Name of the file as given (a container''s name for a member read from it).';
+COMMENT ON COLUMN document_files.source_format IS 'Format the tables were read from: pdf | docx | odt | doc.';
+COMMENT ON COLUMN document_files.container IS '''asice'' when the annex was taken out of a DigiDoc container, else NULL.';
+COMMENT ON COLUMN document_files.member IS 'The data file read from the container (NULL outside a container).';
+COMMENT ON COLUMN document_files.engine IS 'Table engine used for this file: docx | soffice+docx | pdfium | pdfplumber | camelot | ocr.';
+COMMENT ON COLUMN document_files.page_count IS 'Pages of the PDF; NULL for DOCX.';
+COMMENT ON COLUMN document_files.ingested_at IS 'When the file was loaded (local time of the loading machine).';
+COMMENT ON COLUMN signatures.sha256 IS 'The file (document_files.sha256) that carries this signature.';
+COMMENT ON COLUMN validation_issues.sha256 IS 'The file a finding is about (e.g. its signature); NULL when it is about the version''s content.';
+COMMENT ON TABLE schema_version IS 'Schema migrations applied to this warehouse (load/migrations.py, sql/migrations/); the highest is the schema version.';
+COMMENT ON COLUMN schema_version.version IS 'Schema version reached by the migration (1 = the first release).';
+COMMENT ON COLUMN schema_version.applied_at IS 'When it was applied.';
+COMMENT ON COLUMN schema_version.note IS 'What it did (the migration''s file name, or "created at this version").';
+COMMENT ON VIEW versions IS 'Every version of every annex with its amending directive, whether it is the latest, its row and file counts (extract versions).';
+COMMENT ON COLUMN versions.is_latest IS 'True for the newest version of its annex (what latest_* views show).';
+COMMENT ON COLUMN versions.activities IS 'Rows of activity schedules in this version.';
+COMMENT ON COLUMN versions.indicators IS 'Rows of indicator tables in this version.';
+COMMENT ON COLUMN versions.file_count IS 'Files that carried this version (document_files).';
+COMMENT ON VIEW latest_reconciliation IS 'reconciliation, newest version of each annex only.';
+COMMENT ON VIEW latest_parties IS 'activity_parties, newest version of each annex only.';
+COMMENT ON VIEW latest_findings IS 'issues_with_rows (findings with the row''s code and label), newest version of each annex only.';
+COMMENT ON VIEW latest_tables IS 'annex_tables, newest version of each annex only.';
+COMMENT ON VIEW latest_signatures IS 'signatures, newest version of each annex only.';
+
+-- --------------------------------------------------- nothing lost silently
+COMMENT ON COLUMN annex_tables.unmapped_headers IS 'Headers of columns that name no warehouse column; their cells are in activities.extra / indicators.extra.';
+COMMENT ON COLUMN activities.extra IS 'Cells of columns whose header names no warehouse column, by header text (e.g. extra[''Märkused'']).';
+COMMENT ON COLUMN indicators.extra IS 'Cells of columns whose header names no warehouse column, by header text.';
+COMMENT ON TABLE text_balance IS 'One row per table: the words of the source inside the table against the words that reach the warehouse.';
+COMMENT ON COLUMN text_balance.document_id IS 'The version; see documents.';
+COMMENT ON COLUMN text_balance.table_no IS 'N of the caption "Tabel N.".';
+COMMENT ON COLUMN text_balance.source_words IS 'Words written in the table''s cells in the source (NULL: the engine could not count them).';
+COMMENT ON COLUMN text_balance.loaded_words IS 'Of those, words that reach the warehouse (header, raw cells, labels, codes, extra).';
+COMMENT ON COLUMN text_balance.explained_words IS 'Words left out for a recorded reason (a header repeated on a continuation page, text under a merged cell).';
+COMMENT ON COLUMN text_balance.unexplained_words IS 'Words lost without a reason: a text_dropped finding names them.';
+COMMENT ON COLUMN text_balance.dropped_sample IS 'The first lost words, in source order.';
+COMMENT ON COLUMN text_balance.drop_reasons IS 'Reason -> words left out for it (repeated_header, covered_by_merge, …).';
+COMMENT ON VIEW table_text_conservation IS 'Per table: source words, loaded words, dropped words and why; unexplained_words > 0 means text was lost.';
+COMMENT ON COLUMN table_text_conservation.dropped_words IS 'source_words - loaded_words: explained plus unexplained.';

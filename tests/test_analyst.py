@@ -279,6 +279,10 @@ def _check_statement(db: str, statement: str) -> None:
         keys = [(r["table_no"], r["row_no"], r["rule"], r["message"]) for r in rows]
         assert len(keys) == len(set(keys))  # once, not once per version
         assert {(13, 3, "misnumbered_code"), (13, 4, "misnumbered_code")} <= {k[:3] for k in keys}
+    elif "no column for" in head:
+        # The samples' headers all name a warehouse column (tests/test_unmapped_columns.py
+        # holds an annex with an added column to this query's kind of answer).
+        assert rows == []
     else:
         raise AssertionError(f"no expectation for query: {head}")
 
