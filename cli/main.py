@@ -391,7 +391,18 @@ def _docs(db: str, document_id: int | None) -> list[int]:
 
 # -------------------------------------------------------------------- sql
 
-@main.command("sql")
+class _SqlCommand(click.Command):
+    """A statement that starts with a `--` comment is a statement, not an option: a
+    word that begins with '-' and holds white space cannot be an option's name."""
+
+    def parse_args(self, ctx, args):
+        statements = [a for a in args if a.startswith("-") and any(c.isspace() for c in a)]
+        if statements and "--" not in args:
+            args = [a for a in args if a not in statements] + ["--", *statements]
+        return super().parse_args(ctx, args)
+
+
+@main.command("sql", cls=_SqlCommand)
 @click.argument("statement", required=False)
 @click.option("-f", "--file", "sql_file", type=click.File("r", encoding="utf-8"),
               help="Read the statement from a file (- for standard input), e.g. sql/examples/*.sql.")

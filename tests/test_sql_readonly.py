@@ -114,3 +114,11 @@ def test_export_writes_only_its_folder(warehouse, tmp_path):
     assert r.exit_code == 0, r.output
     assert (out / "activities.csv").exists()
     assert not list(tmp_path.glob("*.csv"))
+
+
+def test_a_statement_that_starts_with_a_comment_is_a_statement(warehouse):
+    r = run_cli("sql", "-- how many tables\nSELECT count(*) AS n FROM annex_tables", "--db", str(warehouse), "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output) == [{"n": 17}]
+    r = run_cli("sql", "--jsn", "--db", str(warehouse))  # a mistyped option stays an error
+    assert r.exit_code == 2
