@@ -147,7 +147,7 @@ def test_choosing_the_version(two_versions, tmp_path):
 def test_provenance_of_signed_files(tmp_path):
     """Signer and time as made by tests/signing/make_signed_samples.py (the TEST
     certificate; 10:15 +02:00 stored as UTC), not as the code reports them."""
-    from tests.test_signatures import MODIFIED_PDF, PDF_SIGNED_AT, SIGNED_PDF, SIGNER_CN
+    from tests.test_signatures import MODIFIED_PDF, PDF_SIGNED_AT, SIGNED_PDF, SIGNER_CODE, SIGNER_NAME
 
     db = tmp_path / "w.duckdb"
     run_cli(str(SIGNED_PDF), "--db", str(db), "-q")
@@ -158,7 +158,8 @@ def test_provenance_of_signed_files(tmp_path):
     masthead = html.split("</header>")[0]
     assert "signed, intact" in masthead
     signatures = re.search(r'<table id="signatures">.*?</table>', html, re.S).group(0)
-    assert SIGNER_CN in signatures and PDF_SIGNED_AT.strftime("%d.%m.%Y %H:%M") in signatures
+    assert SIGNER_NAME in signatures and PDF_SIGNED_AT.strftime("%d.%m.%Y %H:%M") in signatures
+    assert SIGNER_CODE not in html  # personal data stays out of a report meant to be sent
     # Same content, so one version with two files: the version is read from the intact
     # one, and the file changed after signing says so on its own row.
     versions = re.search(r'<table id="versions">.*?</table>', html, re.S).group(0)
