@@ -15,11 +15,11 @@ REPORT ?= $(basename $(DB))-report.html
 # so any other warning still shows.
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install -qq --upgrade pip
 
 # Re-install when the project's dependencies change.
 $(STAMP): pyproject.toml | $(BIN)/python
-	@PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install -qq -e '.[test,bench]'
 	@touch $(STAMP)
 
 # --force: show the full summary on every run.
