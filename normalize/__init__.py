@@ -15,6 +15,7 @@ from extract.text import clean_text
 from normalize.columns import group_column, resolve_columns, table_kind
 from normalize.hierarchy import Node, infer_parents, reconcile
 from normalize.identity import read_identity
+from normalize.ocr_checks import indicator_findings, schedule_findings
 from normalize.model import (
     Activity,
     DocumentRecord,
@@ -186,7 +187,9 @@ def _normalize_schedule(
     for a, n in zip(acts, nodes):
         a.parent_row_no = n.parent
         a.parent_code = by_row[n.parent].code if n.parent else None
-    for rec in reconcile(table.no, nodes):
+    recs = reconcile(table.no, nodes)
+    findings.extend(schedule_findings(table, columns, acts, recs))  # OCR: confidences, misreads
+    for rec in recs:
         out.reconciliation.append(rec)
         if rec.status == "mismatch":
             findings.append(
@@ -208,6 +211,7 @@ def _normalize_schedule(
 
 def _normalize_indicators(table: RawTable, columns: dict[str, int], out: NormalizedDocument) -> list[Indicator]:
     inds = []
+    out.findings.extend(indicator_findings(table, columns))  # OCR: low confidences
     gcol = group_column(table.header, columns)
     group = clean_text(table.header[gcol]) if gcol is not None else None
     for row_no, row in enumerate(table.rows, start=1):

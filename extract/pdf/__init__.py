@@ -20,6 +20,7 @@ from pathlib import Path
 from extract.model import ExtractedDocument
 from extract.pdf.geometry import PdfEncrypted, PdfUnreadable
 from extract.pdf.grid import page_layout
+from extract.pdf.ocr_engine import OcrUnavailable, ocr_page
 from extract.pdf.repair import assemble
 
 
@@ -35,6 +36,12 @@ def _pdfium(path, password):
     return open_document(path, password)
 
 
+def _ocr(path, password):
+    from extract.pdf.ocr_engine import open_document
+
+    return open_document(path, password)
+
+
 def _camelot_layouts(path, pages, password):
     from extract.pdf.camelot_engine import camelot_layouts
 
@@ -43,12 +50,15 @@ def _camelot_layouts(path, pages, password):
 
 # Engine name -> opener of the page geometry. camelot finds the tables itself; the
 # geometry (pdfium) gives it the text outside the tables and the page's rules.
-ENGINES: dict[str, Callable] = {"pdfplumber": _plumber, "pdfium": _pdfium, "camelot": _pdfium}
+ENGINES: dict[str, Callable] = {"pdfplumber": _plumber, "pdfium": _pdfium, "camelot": _pdfium, "ocr": _ocr}
 # Engines that find the tables themselves: (path, geometry pages, password) -> PageLayouts.
 TABLE_FINDERS: dict[str, Callable] = {"camelot": _camelot_layouts}
 
 
-def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = None) -> ExtractedDocument:
+def read_pdf(
+    path: str | Path, *, engine: str, limits, password: str | None = None, ocr_fallback: bool = False
+) -> ExtractedDocument:
+    """`ocr_fallback`: a page with no text layer is read by OCR (ocr_engine.py)."""
     from extract.reader import InputError
 
     opener = ENGINES.get(engine)
@@ -63,7 +73,11 @@ def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = No
             layouts = []
             pages = []
             words = 0
+            ocr_pages = 0
             for geometry in doc.pages():
+                if not geometry.words and ocr_fallback and finder is None:
+                    geometry = ocr_page(path, password, geometry.page_no)
+                    ocr_pages += geometry.words != []
                 words += len(geometry.words)
                 if finder is None:
                     layouts.append(page_layout(geometry))
@@ -76,15 +90,17 @@ def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = No
         raise InputError(path, reason) from None
     except PdfUnreadable as exc:
         raise InputError(path, f"is not a readable PDF ({exc.detail})") from None
+    except OcrUnavailable as exc:
+        raise InputError(path, f"needs OCR, which is not available: {exc.detail}") from None
     if page_count == 0:
         raise InputError(path, "is not a readable PDF (it has no pages)")
     if words == 0:
-        raise InputError(path, "has no text layer (a scanned image?); it needs OCR first")
+        raise InputError(path, "has no text layer (a scanned image?); it needs OCR first (--engine ocr)")
     assembled = assemble(layouts)
     return ExtractedDocument(
         path=str(path),
         source_format="pdf",
-        engine=engine,
+        engine=("ocr" if ocr_pages == page_count else f"{engine}+ocr") if ocr_pages else engine,
         page_count=page_count,
         blocks=assembled.blocks,
         tables=assembled.tables,
