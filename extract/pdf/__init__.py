@@ -20,7 +20,7 @@ from pathlib import Path
 from extract.model import ExtractedDocument
 from extract.pdf.geometry import PdfEncrypted, PdfUnreadable
 from extract.pdf.grid import page_layout
-from extract.pdf.ocr_engine import OcrUnavailable, ocr_page
+from extract.pdf.ocr_engine import OcrUnavailable, ocr_pages_of
 from extract.pdf.repair import assemble
 
 
@@ -73,16 +73,22 @@ def read_pdf(
             layouts = []
             pages = []
             words = 0
-            ocr_pages = 0
+            scanned = []  # indices of the pages without a text layer, read by OCR below
             for geometry in doc.pages():
                 if not geometry.words and ocr_fallback and finder is None:
-                    geometry = ocr_page(path, password, geometry.page_no)
-                    ocr_pages += geometry.words != []
+                    scanned.append(len(layouts))
+                    layouts.append(None)
+                    continue
                 words += len(geometry.words)
                 if finder is None:
                     layouts.append(page_layout(geometry))
                 else:
                     pages.append(geometry)
+            ocr_pages = 0
+            for k, geometry in zip(scanned, ocr_pages_of(path, password, [k + 1 for k in scanned])):
+                layouts[k] = page_layout(geometry)
+                words += len(geometry.words)
+                ocr_pages += bool(geometry.words)
             if finder is not None and words:
                 layouts = finder(path, pages, password)
     except PdfEncrypted:

@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from extract.pdf.geometry import Edge, PageGeometry, PdfEncrypted, PdfUnreadable, Word
+from extract.text import DASHES
 from extract.pdf.grid import cell_grid, close_open_sides, find_table_regions, join_edges, snap_edges
 
 NAME = "ocr"
@@ -54,6 +55,8 @@ WORK_DPI = 300
 MAX_SKEW = 2.0
 SKEW_STEP = 0.1
 SKEW_FINE_STEP = 0.02
+# The angle is searched on the page shrunk by this factor (150 dpi at WORK_DPI 300).
+SKEW_SHRINK = 2
 # Rules: an ink run at least this long (pt) is a rule; the longest glyph stroke of
 # 12 pt text ("l", "|", a dash) is ~9 pt, the lowest table row ~13 pt.
 MIN_RULE_PT = 12.0
@@ -61,18 +64,35 @@ MIN_RULE_PT = 12.0
 MAX_RULE_THICKNESS_PT = 3.0
 # A cell is cut this far (pt) inside its rules, so no rule stays in the crop.
 CELL_INSET_PT = 1.5
-# A cell with fewer ink pixels than this share of its area is empty (JPEG specks).
-EMPTY_INK_SHARE = 0.002
+# A cell holds text when it has a mark at least this long (pt): a lone digit or a
+# dash is; a JPEG speck is not.
+MIN_MARK_PT = 2.0
+# A blob along a cell's edge this thin (px) is what is left of a rule, not text.
+RULE_SLIVER_PX = 4
+# A cell is cropped to its ink and this many pixels around it.
+INK_BOX_MARGIN = 4
+# The text of a cell with ink that Tesseract could not read at all (confidence 0):
+# normalize reports it like any unreadable value.
+UNREAD = "\ufffd"
 # White margin (px) put around a crop: Tesseract reads text touching the edge badly.
 CROP_MARGIN = 12
 # Bold: a line whose stroke weight (stroke_weight) is this much above the page's
 # median line (regular ~79, bold ~110, digits ~88 on the sample scan).
 BOLD_STROKE_RATIO = 1.2
+# Capitals have heavier stems than lower case (serif faces): a line of capitals only
+# ("KINNITATUD", 1.25 on the sample) is bold only above this.
+CAPITALS_BOLD_RATIO = 1.45
 # Tesseract's row height (x-height + ascenders) is about this share of the font size.
 ROW_HEIGHT_PER_SIZE = 0.94
 # Line sizes within this share of the page's usual size are that size: a row height
 # varies by a pixel or two with the letters on the line.
 SIZE_SNAP = 0.12
+
+# The Estonian opening quote „ sits on the baseline and reads as ",," or ",".
+OPENING_QUOTE_RE = re.compile(r"^,,?(?=\w)")
+
+# Pages read at once (threads, each with its own Tesseract); Tesseract runs one core.
+OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 # Characters a numeric field can hold; a cell is read again with only these when its
 # first reading already looks like one (mostly digits).
@@ -81,6 +101,15 @@ NUMERIC_SHARE = 0.6
 AMOUNT_RE = re.compile(r"^-?\d{1,3}(?:[ .]?\d{3})*(?:[,.]\d{1,2})?$")
 DATE_RANGE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{4}\s*-?\s*\d{2}\.\d{2}\.\d{4}$")
 FIELD_PATTERNS = (AMOUNT_RE, DATE_RANGE_RE)
+# An activity's numbering code ("3.5.2.1.3", "8."): its dots are a pixel or two on a
+# 150 dpi scan and get lost or turn into ":" or ","; a first word made only of digits
+# and such marks is read again, enlarged, with digits and dots only.
+CODE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")
+CODE_LIKE_RE = re.compile(r"^[\d.,:;]{2,}$")
+CODE_CHARS = "0123456789."
+CODE_ZOOM = 2.0
+# A code read with less confidence than this is read again as well.
+CODE_SURE = 90.0
 
 
 class OcrUnavailable(Exception):
@@ -160,6 +189,7 @@ def _recognize(image: np.ndarray, psm: int, whitelist: str = "") -> list[OcrWord
         line = it.BoundingBox(tesserocr.RIL.TEXTLINE)
         if not text or box is None:
             continue
+        text = OPENING_QUOTE_RE.sub("\u201e", text)
         row = it.RowAttributes() or {}
         out.append(OcrWord(text, float(it.Confidence(level)), tuple(box), tuple(line or box), float(row.get("row_height", 0.0))))
     return out
@@ -186,6 +216,8 @@ def read_cell(image: np.ndarray) -> list[OcrWord]:
     import tesserocr
 
     words = _recognize(image, tesserocr.PSM.SINGLE_BLOCK)
+    if not words:  # a lone character: the block reader may find no line in it
+        words = _recognize(image, tesserocr.PSM.SINGLE_WORD)
     text = " ".join(w.text for w in words)
     if words and _looks_numeric(text) and not (_matches_field(words) and _mean_conf(words) >= 90):
         strict = _recognize(image, tesserocr.PSM.SINGLE_BLOCK, NUMERIC_CHARS)
@@ -194,7 +226,30 @@ def read_cell(image: np.ndarray) -> list[OcrWord]:
             or (_matches_field(strict) == _matches_field(words) and _mean_conf(strict) > _mean_conf(words))
         ):
             words = strict
+    first = words[0] if words else None
+    if first and CODE_LIKE_RE.match(first.text) and (not CODE_RE.match(first.text) or first.conf < CODE_SURE):
+        words[0] = _reread_code(image, first)
     return words
+
+
+def _reread_code(image: np.ndarray, word: OcrWord) -> OcrWord:
+    """The first word of a cell, read again as a numbering code (see CODE_RE); the
+    new reading is kept only if it is a code."""
+    import cv2
+    import tesserocr
+
+    x0, t, x1, b = word.box
+    m = 3
+    crop = image[max(0, t - m) : b + m, max(0, x0 - m) : x1 + m]
+    if crop.size == 0:
+        return word
+    crop = cv2.resize(crop, None, fx=CODE_ZOOM, fy=CODE_ZOOM, interpolation=cv2.INTER_CUBIC)
+    again = _recognize(_pad(crop), tesserocr.PSM.SINGLE_WORD, CODE_CHARS)
+    text = "".join(w.text for w in again)
+    conf = min((w.conf for w in again), default=0.0)
+    if not CODE_RE.match(text) or (CODE_RE.match(word.text) and conf <= word.conf):
+        return word
+    return OcrWord(text, conf, word.box, word.line, word.row_height)
 
 
 # -------------------------------------------------------------------------- images
@@ -212,13 +267,13 @@ def skew_angle(ink: np.ndarray) -> float:
     of text and rules horizontal: the angle whose row profile of ink is sharpest."""
     import cv2
 
-    small = cv2.resize(ink, (ink.shape[1] // 4, ink.shape[0] // 4), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(ink, (ink.shape[1] // SKEW_SHRINK, ink.shape[0] // SKEW_SHRINK), interpolation=cv2.INTER_AREA)
     h, w = small.shape
     centre = (w / 2, h / 2)
 
     def score(angle: float) -> float:
         m = cv2.getRotationMatrix2D(centre, angle, 1.0)
-        rotated = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+        rotated = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
         profile = rotated.sum(axis=1, dtype=np.float64)
         return float(np.square(np.diff(profile)).sum())
 
@@ -303,6 +358,38 @@ def _lines(words: list[OcrWord], dx: int, dy: int, ink: np.ndarray) -> list[_Lin
     return out
 
 
+def _ink_box(cell_ink: np.ndarray, scale: float) -> tuple[int, int, int, int] | None:
+    """The box (x0, top, x1, bottom, px of the cell) around a cell's marks, a few
+    pixels wide; None for an empty cell. A mark is a blob at least MIN_MARK_PT long
+    (a digit, a dash) that is not a sliver of a rule along the cell's edge; JPEG
+    specks are not. Tesseract reads a lone digit in a wide white cell badly, the same
+    digit cropped well."""
+    import cv2
+
+    if cell_ink.size == 0:
+        return None
+    h, w = cell_ink.shape
+    n, _, stats, _ = cv2.connectedComponentsWithStats(cell_ink, connectivity=8)
+    min_len = MIN_MARK_PT / scale
+    boxes = []
+    for x, y, bw, bh, area in stats[1:n]:
+        if max(bw, bh) < min_len or area < min_len:
+            continue
+        on_edge = x == 0 or y == 0 or x + bw == w or y + bh == h
+        if on_edge and min(bw, bh) <= RULE_SLIVER_PX:
+            continue
+        boxes.append((x, y, x + bw, y + bh))
+    if not boxes:
+        return None
+    m = INK_BOX_MARGIN
+    return (
+        max(0, int(min(b[0] for b in boxes)) - m),
+        max(0, int(min(b[1] for b in boxes)) - m),
+        min(w, int(max(b[2] for b in boxes)) + m),
+        min(h, int(max(b[3] for b in boxes)) + m),
+    )
+
+
 def _pad(crop: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -333,11 +420,16 @@ def ocr_page_image(gray: np.ndarray, page_no: int, width: float, height: float) 
             ct0, ct1 = int(grid.ys[i0] / scale) + inset, int(grid.ys[i1 + 1] / scale) - inset
             if cx1 - cx0 < 4 or ct1 - ct0 < 4:
                 continue
-            cell_ink = ink[ct0:ct1, cx0:cx1]
-            if np.count_nonzero(cell_ink) < EMPTY_INK_SHARE * cell_ink.size:
+            box = _ink_box(ink[ct0:ct1, cx0:cx1], scale)
+            if box is None:
                 continue
-            words = read_cell(_pad(gray[ct0:ct1, cx0:cx1]))
-            lines += _lines(words, cx0 - CROP_MARGIN, ct0 - CROP_MARGIN, ink)
+            bx0, bt0, bx1, bt1 = cx0 + box[0], ct0 + box[1], cx0 + box[2], ct0 + box[3]
+            words = read_cell(_pad(gray[bt0:bt1, bx0:bx1]))
+            if not words:
+                # Ink that Tesseract reads as nothing: never an empty cell in silence.
+                whole = (CROP_MARGIN, CROP_MARGIN, CROP_MARGIN + bx1 - bx0, CROP_MARGIN + bt1 - bt0)
+                words = [OcrWord(UNREAD, 0.0, whole, whole, 0.0)]
+            lines += _lines(words, bx0 - CROP_MARGIN, bt0 - CROP_MARGIN, ink)
     prose_words = _recognize(prose, tesserocr.PSM.AUTO)
     lines += _lines(prose_words, 0, 0, ink)
     return PageGeometry(page_no, width, height, _page_words(lines, scale), edges), angle
@@ -360,7 +452,9 @@ def _page_words(lines: list[_Line], scale: float) -> list[Word]:
         top, bottom = ln.box[1] * scale, ln.box[3] * scale
         size = ln.row_height * scale / ROW_HEIGHT_PER_SIZE
         size = usual if abs(size - usual) <= SIZE_SNAP * usual else round(size * 2) / 2
-        bold = weight > 0 and ln.stroke >= BOLD_STROKE_RATIO * weight
+        letters = [c for w in ln.words for c in w.text if c.isalpha()]
+        ratio = CAPITALS_BOLD_RATIO if letters and all(c.isupper() for c in letters) else BOLD_STROKE_RATIO
+        bold = weight > 0 and ln.stroke >= ratio * weight
         for w in ln.words:
             out.append(
                 Word(
@@ -371,7 +465,10 @@ def _page_words(lines: list[_Line], scale: float) -> list[Word]:
                     bottom=bottom,
                     size=round(size, 1),
                     bold=bold,
-                    conf=w.conf,
+                    # A dash between two dates carries no value; Tesseract is often
+                    # unsure of it (an en dash read as "-"), which says nothing
+                    # about the dates.
+                    conf=None if w.text.strip(DASHES) == "" else w.conf,
                 )
             )
     return out
@@ -401,22 +498,38 @@ class OcrDocument:
     def page_count(self) -> int:
         return len(self._pdf)
 
-    def page(self, index: int) -> PageGeometry:
-        start = time.perf_counter()
+    def _render(self, index: int) -> tuple[np.ndarray, float, float]:
         page = self._pdf[index]
         try:
             width, height = page.get_size()
-            geometry, angle = ocr_page_image(render_page(page), index + 1, width, height)
+            return render_page(page), width, height
         finally:
             page.close()
+
+    def _read(self, index: int, image: np.ndarray, width: float, height: float) -> PageGeometry:
+        start = time.perf_counter()
+        geometry, angle = ocr_page_image(image, index + 1, width, height)
         self.skew[index + 1] = angle
         self.seconds_per_page.append(time.perf_counter() - start)
         return geometry
 
-    def pages(self) -> Iterator[PageGeometry]:
+    def page(self, index: int) -> PageGeometry:
+        return self._read(index, *self._render(index))
+
+    def pages(self, indices: list[int] | None = None) -> Iterator[PageGeometry]:
+        """Every page (or those of `indices`, 0-based), in order. Pages are rendered here (pdfium is not thread-safe)
+        and read by OCR_WORKERS threads (Tesseract releases the GIL), a few ahead."""
+        from concurrent.futures import ThreadPoolExecutor
+
         check_available()
-        for i in range(self.page_count):
-            yield self.page(i)
+        with ThreadPoolExecutor(max_workers=OCR_WORKERS, thread_name_prefix="ocr") as pool:
+            pending = []
+            for i in range(self.page_count) if indices is None else indices:
+                pending.append(pool.submit(self._read, i, *self._render(i)))
+                while len(pending) > OCR_WORKERS:
+                    yield pending.pop(0).result()
+            for f in pending:
+                yield f.result()
 
     def close(self) -> None:
         self._pdf.close()
@@ -443,8 +556,9 @@ def open_document(path: str | Path, password: str | None = None) -> Iterator[Ocr
 
 
 
-def ocr_page(path: str | Path, password: str | None, page_no: int) -> PageGeometry:
-    """One page of a file read by OCR: for a PDF whose other pages have a text layer."""
+def ocr_pages_of(path: str | Path, password: str | None, page_nos: list[int]) -> Iterator[PageGeometry]:
+    """Some pages of a file read by OCR (those without a text layer), in order."""
+    if not page_nos:
+        return
     with open_document(path, password) as doc:
-        check_available()
-        return doc.page(page_no - 1)
+        yield from doc.pages([n - 1 for n in page_nos])
