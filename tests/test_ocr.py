@@ -328,3 +328,28 @@ def test_candidate_is_offered_only_when_plausible():
     assert _plausible("5 666,54", Decimal("5660.54"))
     assert not _plausible("5 666,54", Decimal("12345.00"))
     assert _plausible("3300", Decimal("3800.00"))
+
+
+def test_only_pages_without_text_are_read_by_ocr(tmp_path, transcription):
+    """A PDF whose page 9 is a scan and the rest digital: page 9 alone is OCR'd and
+    the tables on it (the end of Tabel 8's section, the start of Tabel 9) still equal
+    the transcription."""
+    _require_tesseract()
+    from pypdf import PdfReader, PdfWriter
+
+    digital, scanned = PdfReader(str(SAMPLES / "annex-2025.pdf")), PdfReader(str(SCAN))
+    w = PdfWriter()
+    for i, page in enumerate(digital.pages):
+        w.add_page(scanned.pages[i] if i == 8 else page)
+    mixed = tmp_path / "mixed.pdf"
+    with open(mixed, "wb") as fh:
+        w.write(fh)
+    doc = read_document(mixed)
+    assert doc.engine == "pdfium+ocr"
+    norm = normalize_document(doc, "x", "mixed.pdf")
+    db = tmp_path / "w.duckdb"
+    with write_session(db) as session:
+        session.load(norm)
+    per_table = _cells(db, transcription)
+    assert per_table[9][0] == per_table[9][2]  # every cell of Tabel 9 (its first rows are on page 9)
+    assert sum(v[0] for v in per_table.values()) >= 0.995 * sum(v[2] for v in per_table.values())

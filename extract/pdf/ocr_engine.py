@@ -91,6 +91,13 @@ SIZE_SNAP = 0.12
 # The Estonian opening quote „ sits on the baseline and reads as ",," or ",".
 OPENING_QUOTE_RE = re.compile(r"^,,?(?=\w)")
 
+# A mark ending a word is a comma when it reaches this share of its width below the
+# baseline (a comma's tail: ~0.6; a full stop: 0-0.25 on the sample scan).
+COMMA_TAIL = 0.4
+
+# A dash at least this many ems wide is an em dash (—), narrower an en dash (–).
+EM_DASH_MIN = 0.75
+
 # Pages read at once (threads, each with its own Tesseract); Tesseract runs one core.
 OCR_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
@@ -182,6 +189,7 @@ def _recognize(image: np.ndarray, psm: int, whitelist: str = "") -> list[OcrWord
     ri = api.GetIterator()
     if ri is None:
         return out
+    ink = None
     level = tesserocr.RIL.WORD
     for it in tesserocr.iterate_level(ri, level):
         text = (it.GetUTF8Text(level) or "").strip()
@@ -190,9 +198,35 @@ def _recognize(image: np.ndarray, psm: int, whitelist: str = "") -> list[OcrWord
         if not text or box is None:
             continue
         text = OPENING_QUOTE_RE.sub("\u201e", text)
+        if len(text) > 1 and text[-1] in ",.":
+            ink = _binary(image) if ink is None else ink
+            text = text[:-1] + _stop_or_comma(ink, box, it.Baseline(level), text[-1])
         row = it.RowAttributes() or {}
         out.append(OcrWord(text, float(it.Confidence(level)), tuple(box), tuple(line or box), float(row.get("row_height", 0.0))))
     return out
+
+
+def _stop_or_comma(ink: np.ndarray, box, baseline, read: str) -> str:
+    """The mark ending a word, told by its shape: a comma's tail reaches below the
+    baseline, a full stop sits on it. Tesseract confuses the two on a blurred scan
+    ("sihtrühmale," for "sihtrühmale."). `read` is kept when the mark is not a
+    small blob of its own at the word's end."""
+    x0, t, x1, b = box
+    sub = ink[t:b, x0:x1]
+    if sub.size == 0 or not baseline:
+        return read
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 3:
+        return read
+    x, y, w, h, _ = max(stats[1:n].tolist(), key=lambda s: s[0] + s[2])
+    if h > (b - t) / 2 or w > (b - t) / 3:
+        return read  # not a punctuation mark on its own
+    (bx0, by0), (bx1, by1) = baseline
+    base = by0 + (by1 - by0) * ((x0 + x + w / 2) - bx0) / max(1, bx1 - bx0) - t
+    below = y + h - base
+    return "," if below > COMMA_TAIL * w else "."
 
 
 def _looks_numeric(text: str) -> bool:
@@ -354,7 +388,28 @@ def _lines(words: list[OcrWord], dx: int, dy: int, ink: np.ndarray) -> list[_Lin
             for w in ws
         ]
         row_height = max(w.row_height for w in ws) or (box[3] - box[1]) * 0.8
+        moved = _typography(sorted(moved, key=lambda w: w.box[0]), row_height / ROW_HEIGHT_PER_SIZE)
         out.append(_Line(moved, box, stroke_weight(ink[box[1] : box[3], box[0] : box[2]]), row_height))
+    return out
+
+
+def _typography(words: list[OcrWord], em: float) -> list[OcrWord]:
+    """A line's words (left to right) with two marks Tesseract gets wrong on a scan
+    told from their geometry: an opening quote „ read as a word of its own ("," or
+    ",,") standing closer to the next word than to the one before; and a dash, which
+    is an en dash or an em dash by its width (half an em, a whole em)."""
+    out: list[OcrWord] = []
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if w.text in (",", ",,", "\u201e") and nxt is not None and nxt.text[:1].isalnum():
+            gap_next = nxt.box[0] - w.box[2]
+            gap_prev = w.box[0] - out[-1].box[2] if out else em
+            if gap_next < gap_prev:
+                words[i + 1] = OcrWord("\u201e" + nxt.text, min(w.conf, nxt.conf), (w.box[0], *nxt.box[1:]), nxt.line, nxt.row_height)
+                continue
+        if w.text in ("\u2013", "\u2014"):
+            w = OcrWord("\u2014" if w.box[2] - w.box[0] >= EM_DASH_MIN * em else "\u2013", w.conf, w.box, w.line, w.row_height)
+        out.append(w)
     return out
 
 
