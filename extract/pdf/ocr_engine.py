@@ -16,9 +16,13 @@ the lowest per cell and normalize turns low confidences into findings.
 
 Field-aware reading: a cell whose text looks like an amount, a date range or a number
 is read a second time with only the characters such a field can hold (digits, spaces,
-separators); the reading that matches its pattern (else the more confident one) is
-kept. Nothing is corrected here: a cell that still breaks its pattern keeps its text
-and normalize reports it.
+separators), and a first word that looks like a numbering code is read again enlarged
+with digits and dots only; the reading that matches its pattern (else the more
+confident one) is kept. A few marks a blurred scan makes Tesseract confuse are told
+from their shape on the page: a full stop from a comma (the comma's tail), an en dash
+from an em dash (width), the Estonian opening quote „ from two commas. Nothing is
+corrected from what the annex should say: a cell that still breaks its pattern keeps
+its text and normalize reports it; a cell with ink that reads as nothing is UNREAD.
 
 Tesseract is bound through tesserocr (its C API: no process per cell). It needs the
 Estonian model from Debian (`tesseract-ocr-est`); without it the file is refused with a
@@ -91,9 +95,15 @@ SIZE_SNAP = 0.12
 # The Estonian opening quote „ sits on the baseline and reads as ",," or ",".
 OPENING_QUOTE_RE = re.compile(r"^,,?(?=\w)")
 
-# A mark ending a word is a comma when it reaches this share of its width below the
-# baseline (a comma's tail: ~0.6; a full stop: 0-0.25 on the sample scan).
-COMMA_TAIL = 0.4
+# A mark ending a word reaches this share of its width below the baseline: a comma's
+# tail ~0.6, a full stop 0-0.25 on the sample scan. Tesseract's reading is changed
+# only when the shape is clear: a "," that reaches at most STOP_MAX_BELOW is a full
+# stop, a "." that reaches at least COMMA_MIN_BELOW a comma.
+STOP_MAX_BELOW = 0.2
+COMMA_MIN_BELOW = 0.6
+# A one-line cell read with less confidence than this is read again as a word and as
+# a line; the most confident reading is kept.
+RETRY_BELOW = 60.0
 
 # A dash at least this many ems wide is an em dash (—), narrower an en dash (–).
 EM_DASH_MIN = 0.75
@@ -109,14 +119,15 @@ AMOUNT_RE = re.compile(r"^-?\d{1,3}(?:[ .]?\d{3})*(?:[,.]\d{1,2})?$")
 DATE_RANGE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{4}\s*-?\s*\d{2}\.\d{2}\.\d{4}$")
 FIELD_PATTERNS = (AMOUNT_RE, DATE_RANGE_RE)
 # An activity's numbering code ("3.5.2.1.3", "8."): its dots are a pixel or two on a
-# 150 dpi scan and get lost or turn into ":" or ","; a first word made only of digits
-# and such marks is read again, enlarged, with digits and dots only.
+# 150 dpi scan and get lost or turn into ":" or ","; read within a block of text it
+# comes out as "35.24.11" (confidence 19), read as a word of its own with digits and
+# dots only as "3.5.2.1.1" (77). A first word made only of digits and such marks,
+# read with less confidence than CODE_SURE, is read that way again.
 CODE_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?$")
 CODE_LIKE_RE = re.compile(r"^[\d.,:;]{2,}$")
 CODE_CHARS = "0123456789."
-CODE_ZOOM = 2.0
-# A code read with less confidence than this is read again as well.
 CODE_SURE = 90.0
+CODE_MAX_WORDS = 3
 
 
 class OcrUnavailable(Exception):
@@ -192,7 +203,10 @@ def _recognize(image: np.ndarray, psm: int, whitelist: str = "") -> list[OcrWord
     ink = None
     level = tesserocr.RIL.WORD
     for it in tesserocr.iterate_level(ri, level):
-        text = (it.GetUTF8Text(level) or "").strip()
+        try:
+            text = (it.GetUTF8Text(level) or "").strip()
+        except RuntimeError:  # "No text returned": an element without text
+            continue
         box = it.BoundingBox(level)
         line = it.BoundingBox(tesserocr.RIL.TEXTLINE)
         if not text or box is None:
@@ -226,7 +240,11 @@ def _stop_or_comma(ink: np.ndarray, box, baseline, read: str) -> str:
     (bx0, by0), (bx1, by1) = baseline
     base = by0 + (by1 - by0) * ((x0 + x + w / 2) - bx0) / max(1, bx1 - bx0) - t
     below = y + h - base
-    return "," if below > COMMA_TAIL * w else "."
+    if read == "," and below <= STOP_MAX_BELOW * w:
+        return "."
+    if read == "." and below >= COMMA_MIN_BELOW * w:
+        return ","
+    return read
 
 
 def _looks_numeric(text: str) -> bool:
@@ -239,7 +257,7 @@ def _matches_field(words: list[OcrWord]) -> bool:
     return any(p.match(text) for p in FIELD_PATTERNS)
 
 
-def _mean_conf(words: list[OcrWord]) -> float:
+def _least_conf(words: list[OcrWord]) -> float:
     return min((w.conf for w in words), default=0.0)
 
 
@@ -253,37 +271,60 @@ def read_cell(image: np.ndarray) -> list[OcrWord]:
     if not words:  # a lone character: the block reader may find no line in it
         words = _recognize(image, tesserocr.PSM.SINGLE_WORD)
     text = " ".join(w.text for w in words)
-    if words and _looks_numeric(text) and not (_matches_field(words) and _mean_conf(words) >= 90):
+    strict = None
+    if words and _looks_numeric(text) and not (_matches_field(words) and _least_conf(words) >= 90):
         strict = _recognize(image, tesserocr.PSM.SINGLE_BLOCK, NUMERIC_CHARS)
         if strict and (
             (_matches_field(strict) and not _matches_field(words))
-            or (_matches_field(strict) == _matches_field(words) and _mean_conf(strict) > _mean_conf(words))
+            or (_matches_field(strict) == _matches_field(words) and _least_conf(strict) > _least_conf(words))
         ):
             words = strict
-    first = words[0] if words else None
-    if first and CODE_LIKE_RE.match(first.text) and (not CODE_RE.match(first.text) or first.conf < CODE_SURE):
-        words[0] = _reread_code(image, first)
-    return words
+    if words and _least_conf(words) < RETRY_BELOW and len({w.line for w in words}) == 1:
+        # One line read with little confidence: a lone digit in a block reads badly
+        # ("7" as "4", confidence 4), the same as a word well (88).
+        whitelist = NUMERIC_CHARS if words is strict else ""
+        for psm in (tesserocr.PSM.SINGLE_WORD, tesserocr.PSM.SINGLE_LINE):
+            again = _recognize(image, psm, whitelist)
+            if again and _least_conf(again) > _least_conf(words):
+                words = again
+    return _reread_code(image, words)
 
 
-def _reread_code(image: np.ndarray, word: OcrWord) -> OcrWord:
-    """The first word of a cell, read again as a numbering code (see CODE_RE); the
-    new reading is kept only if it is a code."""
-    import cv2
+def _reread_code(image: np.ndarray, words: list[OcrWord]) -> list[OcrWord]:
+    """A cell's words with its leading numbering code read again (see CODE_RE): the
+    first word when it is made of digits and dots and not sure, or the first words
+    (up to CODE_MAX_WORDS, on the first line) read with little confidence ("kk AK"
+    for a code whose dots broke it up). The new reading replaces them only if it is
+    a code, and is more confident than the first when that was a code too."""
     import tesserocr
 
-    x0, t, x1, b = word.box
-    m = 3
+    if not words:
+        return words
+    first = words[0]
+    if CODE_LIKE_RE.match(first.text):
+        if CODE_RE.match(first.text) and first.conf >= CODE_SURE:
+            return words
+        n = 1
+    else:
+        n = 0
+        while n < min(CODE_MAX_WORDS, len(words)) and words[n].line == first.line and words[n].conf < RETRY_BELOW:
+            n += 1
+        if n == 0 or n == len(words):
+            return words
+    x0, t = min(w.box[0] for w in words[:n]), min(w.box[1] for w in words[:n])
+    x1, b = max(w.box[2] for w in words[:n]), max(w.box[3] for w in words[:n])
+    m = INK_BOX_MARGIN
     crop = image[max(0, t - m) : b + m, max(0, x0 - m) : x1 + m]
     if crop.size == 0:
-        return word
-    crop = cv2.resize(crop, None, fx=CODE_ZOOM, fy=CODE_ZOOM, interpolation=cv2.INTER_CUBIC)
+        return words
     again = _recognize(_pad(crop), tesserocr.PSM.SINGLE_WORD, CODE_CHARS)
     text = "".join(w.text for w in again)
     conf = min((w.conf for w in again), default=0.0)
-    if not CODE_RE.match(text) or (CODE_RE.match(word.text) and conf <= word.conf):
-        return word
-    return OcrWord(text, conf, word.box, word.line, word.row_height)
+    if not CODE_RE.match(text) or (CODE_RE.match(first.text) and conf <= first.conf):
+        return words
+    if not CODE_LIKE_RE.match(first.text) and conf < RETRY_BELOW:
+        return words  # words that were no code read as one only unsurely: keep them
+    return [OcrWord(text, conf, (x0, t, x1, b), first.line, first.row_height), *words[n:]]
 
 
 # -------------------------------------------------------------------------- images
