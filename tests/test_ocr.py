@@ -157,10 +157,17 @@ def _one_digit_changed(raw: str) -> str:
 
 
 def _summed_rows(norm) -> list[tuple[int, int]]:
-    """Rows whose amount takes part in a sum: parents and their children."""
-    parents = {(r.table_no, r.row_no) for r in norm.reconciliation}
-    rows = set(parents)
-    rows |= {(a.table_no, a.row_no) for a in norm.activities if (a.table_no, a.parent_row_no) in parents}
+    """Rows whose amount takes part in a sum (a parent's, or a child's), every sum it
+    is in closing as read (where the scan's codes were misread the tree is not the
+    annex's, and no candidate can be expected to be the annex's value)."""
+    status = {(r.table_no, r.row_no): r.status for r in norm.reconciliation}
+    rows = []
+    for a in norm.activities:
+        sums = [(a.table_no, a.row_no)] if (a.table_no, a.row_no) in status else []
+        if (a.table_no, a.parent_row_no) in status:
+            sums.append((a.table_no, a.parent_row_no))
+        if sums and all(status[k] == "ok" for k in sums):
+            rows.append((a.table_no, a.row_no))
     return sorted(rows)
 
 
