@@ -5,6 +5,9 @@ no misread amount reaches the warehouse without a finding on its row:
 
 * a typed cell (amount, dates, code, target) whose least certain word is below
   LOW_CONFIDENCE gets `ocr_low_confidence`;
+* an amount in no sum that closes (no parent and no children, or a parent whose own
+  amount could not be read) gets `ocr_unchecked_amount` (info): only its confidence
+  vouches for it;
 * where a parent's amount differs from its children's sum, every amount in that sum
   (the parent's and each child's) is suspect: each row gets `ocr_suspect_amount`,
   and the parent's finding lists them from the least confident up. When changing the
@@ -126,6 +129,25 @@ def reconciliation_findings(
                     by_row[r].amount_raw,
                 )
             )
+    # An amount in no sum that closes (a row without parent or children, or under a
+    # parent whose amount could not be read) has only its confidence to vouch for it:
+    # say so, so that no amount from a scan stands unchecked unsaid.
+    closing = {rec.row_no for rec in recs if rec.status == "ok"}
+    for a in acts:
+        if a.amount_eur is None or a.row_no in flagged or a.row_no in closing or a.parent_row_no in closing:
+            continue
+        conf = _confidence(table, a.row_no, amount_col)
+        out.append(
+            Finding(
+                "ocr_unchecked_amount",
+                "info",
+                "amount read by OCR is in no sum that closes, so the arithmetic cannot check it"
+                + (f" (confidence {conf:.0f})" if conf is not None else ""),
+                table.no,
+                a.row_no,
+                a.amount_raw,
+            )
+        )
     return out
 
 

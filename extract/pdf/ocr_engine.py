@@ -95,12 +95,11 @@ SIZE_SNAP = 0.12
 # The Estonian opening quote „ sits on the baseline and reads as ",," or ",".
 OPENING_QUOTE_RE = re.compile(r"^,,?(?=\w)")
 
-# A mark ending a word reaches this share of its width below the baseline: a comma's
-# tail ~0.6, a full stop 0-0.25 on the sample scan. Tesseract's reading is changed
-# only when the shape is clear: a "," that reaches at most STOP_MAX_BELOW is a full
-# stop, a "." that reaches at least COMMA_MIN_BELOW a comma.
-STOP_MAX_BELOW = 0.2
-COMMA_MIN_BELOW = 0.6
+# The height / width of the blob ending a word: a comma 1.4-1.75, a full stop 0.9-1.15
+# on the sample scan (Tesseract's baseline, which would tell the tail, is off by a few
+# pixels on some words). Its reading is changed only when the shape is clear.
+COMMA_MIN_ASPECT = 1.35
+STOP_MAX_ASPECT = 1.15
 # A one-line cell read with less confidence than this is read again as a word and as
 # a line; the most confident reading is kept.
 RETRY_BELOW = 60.0
@@ -214,36 +213,33 @@ def _recognize(image: np.ndarray, psm: int, whitelist: str = "") -> list[OcrWord
         text = OPENING_QUOTE_RE.sub("\u201e", text)
         if len(text) > 1 and text[-1] in ",.":
             ink = _binary(image) if ink is None else ink
-            text = text[:-1] + _stop_or_comma(ink, box, it.Baseline(level), text[-1])
+            text = text[:-1] + _stop_or_comma(ink, box, text[-1])
         row = it.RowAttributes() or {}
         out.append(OcrWord(text, float(it.Confidence(level)), tuple(box), tuple(line or box), float(row.get("row_height", 0.0))))
     return out
 
 
-def _stop_or_comma(ink: np.ndarray, box, baseline, read: str) -> str:
-    """The mark ending a word, told by its shape: a comma's tail reaches below the
-    baseline, a full stop sits on it. Tesseract confuses the two on a blurred scan
-    ("sihtrühmale," for "sihtrühmale."). `read` is kept when the mark is not a
-    small blob of its own at the word's end."""
-    x0, t, x1, b = box
-    sub = ink[t:b, x0:x1]
-    if sub.size == 0 or not baseline:
-        return read
+def _stop_or_comma(ink: np.ndarray, box, read: str) -> str:
+    """The mark ending a word, told by its shape: a comma (with its tail) is taller
+    than wide, a full stop about round. Tesseract confuses the two on a blurred scan
+    ("sihtrühmale," for "sihtrühmale."). `read` is kept when the mark is not a small
+    blob of its own at the word's end, or its shape is in between."""
     import cv2
 
+    x0, t, x1, b = box
+    sub = ink[t:b, x0:x1]
+    if sub.size == 0:
+        return read
     n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
     if n < 3:
         return read
-    x, y, w, h, _ = max(stats[1:n].tolist(), key=lambda s: s[0] + s[2])
-    if h > (b - t) / 2 or w > (b - t) / 3:
+    _, _, w, h, _ = max(stats[1:n].tolist(), key=lambda s: s[0] + s[2])
+    if h > (b - t) / 2 or w > (b - t) / 3 or w == 0:
         return read  # not a punctuation mark on its own
-    (bx0, by0), (bx1, by1) = baseline
-    base = by0 + (by1 - by0) * ((x0 + x + w / 2) - bx0) / max(1, bx1 - bx0) - t
-    below = y + h - base
-    if read == "," and below <= STOP_MAX_BELOW * w:
-        return "."
-    if read == "." and below >= COMMA_MIN_BELOW * w:
+    if h >= COMMA_MIN_ASPECT * w:
         return ","
+    if h <= STOP_MAX_ASPECT * w:
+        return "."
     return read
 
 
@@ -285,7 +281,9 @@ def read_cell(image: np.ndarray) -> list[OcrWord]:
         whitelist = NUMERIC_CHARS if words is strict else ""
         for psm in (tesserocr.PSM.SINGLE_WORD, tesserocr.PSM.SINGLE_LINE):
             again = _recognize(image, psm, whitelist)
-            if again and _least_conf(again) > _least_conf(words):
+            # A field that fitted its pattern must still fit it ("3600.00" is no
+            # better read as "3600.00.").
+            if again and _least_conf(again) > _least_conf(words) and (_matches_field(again) or not _matches_field(words)):
                 words = again
     return _reread_code(image, words)
 
