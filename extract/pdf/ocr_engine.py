@@ -285,6 +285,8 @@ def read_cell(image: np.ndarray) -> list[OcrWord]:
             # better read as "3600.00.").
             if again and _least_conf(again) > _least_conf(words) and (_matches_field(again) or not _matches_field(words)):
                 words = again
+    if _looks_numeric(" ".join(w.text for w in words)):
+        return words  # a number ("10 000"), not a code heading a label
     return _reread_code(image, words)
 
 
