@@ -378,3 +378,24 @@ def test_only_pages_without_text_are_read_by_ocr(tmp_path, transcription):
     per_table = _cells(db, transcription)
     assert per_table[9][0] == per_table[9][2]  # every cell of Tabel 9 (its first rows are on page 9)
     assert sum(v[0] for v in per_table.values()) >= 0.995 * sum(v[2] for v in per_table.values())
+
+
+def test_engine_ocr_reads_every_page(tmp_path, transcription):
+    """`--engine ocr` reads pages by OCR even where they have a text layer: page 1 of
+    the digital rendering gives the approval block and Tabel 1 as the transcription has
+    them."""
+    _require_tesseract()
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    w.add_page(PdfReader(str(SAMPLES / "annex-2025.pdf")).pages[0])
+    one = tmp_path / "page1.pdf"
+    with open(one, "wb") as fh:
+        w.write(fh)
+    doc = read_document(one, engine="ocr")
+    assert doc.engine == "ocr"
+    assert doc.blocks[0].text == transcription["meta"]["approved_line"]
+    got = [[" ".join(c.split()) for c in r.cells] for r in doc.table(1).rows]
+    want = [[" ".join(c.split()) for c in r["cells"]] for r in transcription["tables"]["1"]["rows"]]
+    # Page 1 holds the first rows of Tabel 1; the last one goes on on page 2.
+    assert got[: len(want) - 1] == want[: len(want) - 1]

@@ -9,7 +9,9 @@ shared. To add one, write `open_document(path, password)` as a context manager g
 an object with `page_count` and `pages()`, raising `PdfUnreadable` / `PdfEncrypted`,
 and register it in `ENGINES`. An engine that finds tables itself (camelot) registers
 in `TABLE_FINDERS` a function (path, geometry pages, password) -> PageLayouts; the
-repair stage is the same for all.
+repair stage is the same for all. The OCR engine (ocr_engine.py) makes the same
+PageGeometry from a page image; with `ocr_fallback` it reads the pages that have no
+text layer in a file another engine reads.
 """
 
 from __future__ import annotations
