@@ -22,7 +22,6 @@ from pathlib import Path
 from extract.model import ExtractedDocument
 from extract.pdf.geometry import PdfEncrypted, PdfUnreadable
 from extract.pdf.grid import page_layout
-from extract.pdf.ocr_engine import OcrUnavailable, ocr_pages_of
 from extract.pdf.repair import assemble
 
 
@@ -61,6 +60,7 @@ def read_pdf(
     path: str | Path, *, engine: str, limits, password: str | None = None, ocr_fallback: bool = False
 ) -> ExtractedDocument:
     """`ocr_fallback`: a page with no text layer is read by OCR (ocr_engine.py)."""
+    from extract.pdf.ocr_engine import OcrUnavailable, ocr_pages_of  # numpy: only when reading
     from extract.reader import InputError
 
     opener = ENGINES.get(engine)
