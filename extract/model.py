@@ -37,6 +37,9 @@ class RawRow:
     cells: list[str]
     page_from: int | None = None
     page_to: int | None = None
+    # Per cell, how sure OCR was of its least certain word (0-100); None when the
+    # text was not read by OCR.
+    confidence: list[float | None] | None = None
 
 
 @dataclass(frozen=True)

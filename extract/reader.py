@@ -11,7 +11,7 @@ from pathlib import Path
 
 from extract.model import ExtractedDocument
 
-PDF_ENGINES = ("pdfplumber", "pdfium", "camelot")
+PDF_ENGINES = ("pdfplumber", "pdfium", "camelot", "ocr")
 ENGINES = ("auto", "docx", *PDF_ENGINES)
 # The engine used for PDFs when none is asked for: the fastest that reads every
 # committed rendering exactly (pypdfium2, about 8x faster end to end than pdfplumber).
@@ -143,7 +143,8 @@ def read_document(
             raise InputError(p, "is a PDF; engine 'docx' reads only DOCX files")
         from extract.pdf import read_pdf
 
-        doc = read_pdf(p, engine=name, limits=limits, password=password)
+        # A page without a text layer (a scan) is read by OCR unless an engine was asked for.
+        doc = read_pdf(p, engine=name, limits=limits, password=password, ocr_fallback=engine == "auto")
     else:
         raise InputError(p, f"unsupported format {fmt!r}")
     if not doc.tables:

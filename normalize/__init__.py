@@ -18,6 +18,7 @@ from normalize.outside import outside_tables
 from normalize.hierarchy import Node, infer_parents, reconcile
 from normalize.fingerprint import document_fingerprint
 from normalize.identity import read_identity
+from normalize.ocr_checks import indicator_findings, schedule_findings
 from normalize.model import (
     Activity,
     DocumentRecord,
@@ -191,7 +192,9 @@ def _normalize_schedule(
         a.parent_row_no = n.parent
         a.parent_code = by_row[n.parent].code if n.parent else None
     assign_tree(acts)
-    for rec in reconcile(table.no, nodes):
+    recs = reconcile(table.no, nodes)
+    findings.extend(schedule_findings(table, columns, acts, recs))  # OCR: confidences, misreads
+    for rec in recs:
         out.reconciliation.append(rec)
         if rec.status == "mismatch":
             findings.append(
@@ -213,6 +216,7 @@ def _normalize_schedule(
 
 def _normalize_indicators(table: RawTable, columns: dict[str, int], out: NormalizedDocument) -> list[Indicator]:
     inds = []
+    out.findings.extend(indicator_findings(table, columns))  # OCR: low confidences
     gcol = group_column(table.header, columns)
     group = clean_text(table.header[gcol]) if gcol is not None else None
     for row_no, row in enumerate(table.rows, start=1):

@@ -105,7 +105,8 @@ def test_image_only_pdf_says_it_needs_ocr(tmp_path, loaded_db):
     images = [pdf[i].render(scale=0.6).to_pil().convert("RGB") for i in range(2)]
     p = tmp_path / "scan.pdf"
     images[0].save(p, "PDF", save_all=True, append_images=images[1:])
-    refuse(tmp_path, loaded_db, p, "OCR")
+    # A text engine asked for by name does not OCR (auto does: tests/test_ocr.py).
+    refuse(tmp_path, loaded_db, p, "OCR", extra=("--engine", "pdfium"))
 
 
 def _prose_docx(path: Path) -> Path:

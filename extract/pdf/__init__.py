@@ -9,7 +9,9 @@ shared. To add one, write `open_document(path, password)` as a context manager g
 an object with `page_count` and `pages()`, raising `PdfUnreadable` / `PdfEncrypted`,
 and register it in `ENGINES`. An engine that finds tables itself (camelot) registers
 in `TABLE_FINDERS` a function (path, geometry pages, password) -> PageLayouts; the
-repair stage is the same for all.
+repair stage is the same for all. The OCR engine (ocr_engine.py) makes the same
+PageGeometry from a page image; with `ocr_fallback` it reads the pages that have no
+text layer in a file another engine reads.
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ def _pdfium(path, password):
     return open_document(path, password)
 
 
+def _ocr(path, password):
+    from extract.pdf.ocr_engine import open_document
+
+    return open_document(path, password)
+
+
 def _camelot_layouts(path, pages, password):
     from extract.pdf.camelot_engine import camelot_layouts
 
@@ -43,12 +51,16 @@ def _camelot_layouts(path, pages, password):
 
 # Engine name -> opener of the page geometry. camelot finds the tables itself; the
 # geometry (pdfium) gives it the text outside the tables and the page's rules.
-ENGINES: dict[str, Callable] = {"pdfplumber": _plumber, "pdfium": _pdfium, "camelot": _pdfium}
+ENGINES: dict[str, Callable] = {"pdfplumber": _plumber, "pdfium": _pdfium, "camelot": _pdfium, "ocr": _ocr}
 # Engines that find the tables themselves: (path, geometry pages, password) -> PageLayouts.
 TABLE_FINDERS: dict[str, Callable] = {"camelot": _camelot_layouts}
 
 
-def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = None) -> ExtractedDocument:
+def read_pdf(
+    path: str | Path, *, engine: str, limits, password: str | None = None, ocr_fallback: bool = False
+) -> ExtractedDocument:
+    """`ocr_fallback`: a page with no text layer is read by OCR (ocr_engine.py)."""
+    from extract.pdf.ocr_engine import OcrUnavailable, ocr_pages_of  # numpy: only when reading
     from extract.reader import InputError
 
     opener = ENGINES.get(engine)
@@ -63,12 +75,22 @@ def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = No
             layouts = []
             pages = []
             words = 0
+            scanned = []  # indices of the pages without a text layer, read by OCR below
             for geometry in doc.pages():
+                if not geometry.words and ocr_fallback and finder is None:
+                    scanned.append(len(layouts))
+                    layouts.append(None)
+                    continue
                 words += len(geometry.words)
                 if finder is None:
                     layouts.append(page_layout(geometry))
                 else:
                     pages.append(geometry)
+            ocr_pages = 0
+            for k, geometry in zip(scanned, ocr_pages_of(path, password, [k + 1 for k in scanned])):
+                layouts[k] = page_layout(geometry)
+                words += len(geometry.words)
+                ocr_pages += bool(geometry.words)
             if finder is not None and words:
                 layouts = finder(path, pages, password)
     except PdfEncrypted:
@@ -76,15 +98,17 @@ def read_pdf(path: str | Path, *, engine: str, limits, password: str | None = No
         raise InputError(path, reason) from None
     except PdfUnreadable as exc:
         raise InputError(path, f"is not a readable PDF ({exc.detail})") from None
+    except OcrUnavailable as exc:
+        raise InputError(path, f"needs OCR, which is not available: {exc.detail}") from None
     if page_count == 0:
         raise InputError(path, "is not a readable PDF (it has no pages)")
     if words == 0:
-        raise InputError(path, "has no text layer (a scanned image?); it needs OCR first")
+        raise InputError(path, "has no text layer (a scanned image?); it needs OCR first (--engine ocr)")
     assembled = assemble(layouts)
     return ExtractedDocument(
         path=str(path),
         source_format="pdf",
-        engine=engine,
+        engine=("ocr" if ocr_pages == page_count else f"{engine}+ocr") if ocr_pages else engine,
         page_count=page_count,
         blocks=assembled.blocks,
         tables=assembled.tables,

@@ -35,7 +35,8 @@ class Word:
     """A run of characters with no space between them, on one line, in one font.
     `space_after`: the PDF draws a blank character right after the word (some
     producers draw the space at a line end when it fits; a word broken by the column
-    edge never has one)."""
+    edge never has one). `conf`: how sure OCR is of the word (0-100); None for text
+    drawn as text."""
 
     text: str
     x0: float
@@ -46,6 +47,7 @@ class Word:
     size: float = 0.0
     bold: bool = False
     space_after: bool = False
+    conf: float | None = None
 
     @property
     def xc(self) -> float:

@@ -90,6 +90,9 @@ class FragmentRow:
     cell_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     bold: bool = False  # every filled cell of the row set in bold (a header row, often)
+    # Per position, the lowest OCR confidence (0-100) of the cell's words; empty when
+    # the text was drawn as text (no OCR).
+    confidence: list[float | None] = field(default_factory=list)
 
 
 @dataclass
@@ -457,13 +460,14 @@ def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) ->
         spans[cid] = (i0, j0, j1 - j0 + 1, i1 - i0 + 1)
     rows = []
     for i, owners in enumerate(grid.owner):
-        texts, row_boxes, row_spans = [], [], []
+        texts, row_boxes, row_spans, confs = [], [], [], []
         bold_cells = filled_cells = 0
         for j, cid in enumerate(owners):
             i0, j0, ncols, nrows = spans[cid]
             origin = (i0, j0) == (i, j)
             cell_words = cells.get(cid, []) if origin else []
             texts.append(cell_text(cell_words, boxes[cid]) if origin else "")
+            confs.append(min((w.conf for w in cell_words if w.conf is not None), default=None))
             row_boxes.append(boxes[cid])
             row_spans.append((ncols, nrows) if origin else (0, 0))
             if cell_words:
@@ -471,6 +475,8 @@ def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) ->
                 bold_cells += mostly_bold(cell_words)
         bold = filled_cells > 0 and bold_cells == filled_cells
         rows.append(FragmentRow(texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold))
+        if any(c is not None for c in confs):
+            rows[-1].confidence = confs
     bbox = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
     inside = [w for ws in cells.values() for w in ws]
     fragment = Fragment(page_no, bbox, rows, open_top, open_bottom, list(grid.xs), source_words(inside))

@@ -456,8 +456,9 @@ def row_continues(
     return Continuation(False, (), doubtful)
 
 
-def merge_rows(prev: RawRow, new: list[str], page_no: int) -> None:
-    """Append each cell's text to the cell above, as a wrapped line would join."""
+def merge_rows(prev: RawRow, new: list[str], page_no: int, confidence: list[float | None] | None = None) -> None:
+    """Append each cell's text to the cell above, as a wrapped line would join (an
+    OCR confidence is the lower of the two parts')."""
     n = max(len(prev.cells), len(new))
     cells = prev.cells + [""] * (n - len(prev.cells))
     for j, text in enumerate(new):
@@ -465,6 +466,10 @@ def merge_rows(prev: RawRow, new: list[str], page_no: int) -> None:
             cells[j] = join_lines([cells[j], text])
     prev.cells = cells
     prev.page_to = page_no
+    if confidence is not None or prev.confidence is not None:
+        a = (prev.confidence or []) + [None] * n
+        b = (confidence or []) + [None] * n
+        prev.confidence = [min((c for c in (a[j], b[j]) if c is not None), default=None) for j in range(n)]
 
 
 def column_edges(fragment: Fragment) -> list[float]:
@@ -629,9 +634,9 @@ def _start_table(no: int, caption: str, fr: Fragment, notes: list[ExtractionNote
     table.column_edges = column_edges(fr)
     table.header = join_columns(rows[: table.header_rows])
     targets: list[int | None] = [None] * table.header_rows
-    for cells in rows[table.header_rows :]:
+    for k, cells in enumerate(rows[table.header_rows :], start=table.header_rows):
         targets.append(len(table.rows))
-        _append_row(table, cells, fr.page_no, notes)
+        _append_row(table, cells, fr.page_no, notes, _row_confidence(fr, k, len(cells)))
     table.cut_cells = _cut_cells(fr, targets)
     return table
 
@@ -680,7 +685,22 @@ def _continue_cut_cells(table: TableBuilder, first: list[str], page_no: int, not
             )
 
 
-def _append_row(table: TableBuilder, cells: list[str], page_no: int, notes: list[ExtractionNote]) -> None:
+def _row_confidence(fr: Fragment, k: int, n_cells: int) -> list[float | None] | None:
+    """The OCR confidences of the fragment's row k in the table's columns (a row moved
+    to other columns gets its lowest confidence in every cell); None without OCR."""
+    conf = fr.rows[k].confidence
+    if not conf:
+        return None
+    if len(conf) == n_cells:
+        return list(conf)
+    low = min((c for c in conf if c is not None), default=None)
+    return [low] * n_cells
+
+
+def _append_row(
+    table: TableBuilder, cells: list[str], page_no: int, notes: list[ExtractionNote],
+    confidence: list[float | None] | None = None,
+) -> None:
     if len(cells) != len(table.header):
         notes.append(
             ExtractionNote(
@@ -692,7 +712,7 @@ def _append_row(table: TableBuilder, cells: list[str], page_no: int, notes: list
                 raw_text=" | ".join(cells)[:200],
             )
         )
-    table.rows.append(RawRow(cells, page_from=page_no, page_to=page_no))
+    table.rows.append(RawRow(cells, page_from=page_no, page_to=page_no, confidence=confidence))
 
 
 def _repeated_header_rows(rows: list[list[str]], table: TableBuilder) -> int:
@@ -725,7 +745,7 @@ def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None,
         boundary_open = fr.open_top or (prev_fr is not None and prev_fr.open_bottom)
         decision = row_continues([r.cells for r in table.rows], prev.cells, first, boundary_open=boundary_open)
         if decision.continues:
-            merge_rows(prev, first, fr.page_no)
+            merge_rows(prev, first, fr.page_no, _row_confidence(fr, dropped, len(first)))
             notes.append(
                 ExtractionNote(
                     "row_continued",
@@ -750,10 +770,10 @@ def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None,
                     raw_text=" | ".join(first)[:200],
                 )
             )
-    for cells in rows:
+    for k, cells in enumerate(rows, start=len(all_rows) - len(rows)):
         if any(c.strip() for c in cells):
             targets.append(len(table.rows))
-            _append_row(table, cells, fr.page_no, notes)
+            _append_row(table, cells, fr.page_no, notes, _row_confidence(fr, k, len(cells)))
         else:
             targets.append(len(table.rows) - 1 if table.rows else None)
     table.cut_cells = _cut_cells(fr, targets)
