@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 import tempfile
 from collections import Counter
@@ -120,11 +121,14 @@ def main() -> None:
               help="Refuse PDFs with more pages than this.")
 @click.option("--timeout", type=float, default=Limits.max_seconds, show_default=True, metavar="SECONDS",
               help="Give up on a file that takes longer than this to read.")
+@click.option("--max-memory-mb", type=click.IntRange(64, None), default=None, metavar="MB",
+              help="Memory a worker may add while reading one file; over it the file is refused. "
+                   "[default: 768; 3072 for --engine camelot]")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line result per file.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member, require_signature,
-           max_file_mb, max_pages, timeout, as_json, quiet, debug):
+           max_file_mb, max_pages, timeout, max_memory_mb, as_json, quiet, debug):
     """Ingest annex FILES (PDF, DOCX or .asice) into the warehouse.
 
     A file whose sha256 is already loaded is skipped without being read; a changed
@@ -139,10 +143,19 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
         require_signature=require_signature,
     )
     progress = not (quiet or as_json) and err.is_terminal
+    # SIGTERM (a cron or service timeout) unwinds like Ctrl-C, so that workers are
+    # killed and the warehouse's temporary copy is removed on the way out.
+    old_term = signal.signal(signal.SIGTERM, _terminated)
     try:
-        outcomes = ingest_files(files, db, opts, jobs=jobs, force=force, wait=wait, progress=progress)
+        outcomes = ingest_files(files, db, opts, jobs=jobs, force=force, wait=wait, progress=progress,
+                                max_memory_mb=max_memory_mb)
     except (WarehouseBusy, WarehouseError) as exc:
         return _fail_warehouse(str(exc), as_json)
+    except KeyboardInterrupt:
+        err.print("error: interrupted", markup=False, highlight=False)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
 
     for o in outcomes:
         if o.status == "internal_error":
@@ -157,6 +170,10 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
     else:
         _print_summary(outcomes, db, quiet)
     sys.exit(code)
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _exit_code(outcomes: list[Outcome], allow_partial: bool) -> int:

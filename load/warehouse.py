@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+from glob import escape as glob_escape
 import shutil
 import time
 from collections.abc import Iterator
@@ -84,6 +85,11 @@ class WriteSession:
         self.con = con
         self.changed = False  # only a session that loaded something replaces the file
 
+    def loaded_as(self, sha256: str | None) -> int | None:
+        """The document_id already holding these bytes, if any (checked under the lock)."""
+        row = self.con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        return row[0] if row else None
+
     def load(self, doc: NormalizedDocument, *, force: bool = False, extra: dict | None = None) -> LoadResult:
         """Insert one document in one transaction; on any error nothing of it stays."""
         con = self.con
@@ -106,6 +112,7 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
     lock = _lock(path, wait)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
+        _remove_dead_copies(path)
         for stale in (tmp, Path(str(tmp) + ".wal")):
             stale.unlink(missing_ok=True)
         if path.exists():
@@ -129,6 +136,26 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
         for leftover in (tmp, Path(str(tmp) + ".wal")):
             leftover.unlink(missing_ok=True)
         lock.close()
+
+
+def _pid_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _remove_dead_copies(path: Path) -> None:
+    """The copies (and their .wal) of writers that were killed before they could
+    remove them: only those whose process is gone, so a live writer's is never touched."""
+    prefix = f"{path.name}.tmp-"
+    for leftover in path.parent.glob(f"{glob_escape(prefix)}*"):
+        pid = leftover.name[len(prefix):].removesuffix(".wal")
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_gone(int(pid)):
+            leftover.unlink(missing_ok=True)
 
 
 def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) -> LoadResult:
