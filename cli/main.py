@@ -145,7 +145,10 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
     progress = not (quiet or as_json) and err.is_terminal
     # SIGTERM (a cron or service timeout) unwinds like Ctrl-C, so that workers are
     # killed and the warehouse's temporary copy is removed on the way out.
-    old_term = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        old_term = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread (an embedding program): leave it alone
+        old_term = None
     try:
         outcomes = ingest_files(files, db, opts, jobs=jobs, force=force, wait=wait, progress=progress,
                                 max_memory_mb=max_memory_mb)
@@ -155,7 +158,8 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
         err.print("error: interrupted", markup=False, highlight=False)
         sys.exit(130)
     finally:
-        signal.signal(signal.SIGTERM, old_term)
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
 
     for o in outcomes:
         if o.status == "internal_error":
@@ -290,6 +294,8 @@ def _json_summary(outcomes: list[Outcome], db: str, code: int) -> dict:
     files = []
     for o in outcomes:
         item = {"file": o.path, "status": o.status, "sha256": o.sha256, "seconds": round(o.seconds, 3)}
+        if o.peak_rss_kb:
+            item["worker_peak_rss_mb"] = round(o.peak_rss_kb / 1024, 1)
         if o.message:
             item["message"] = o.message
         if o.status == "loaded":

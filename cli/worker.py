@@ -40,6 +40,7 @@ DEFAULT_MAX_MEMORY_MB = 768
 CAMELOT_MAX_MEMORY_MB = 3072
 # Time a killed or finished worker gets to be reaped, and the poll interval.
 _REAP_SECONDS = 5.0
+_POLL_SECONDS = 0.1  # how often a running worker's peak memory is looked at
 WORK_PREFIX = "annex-work-"
 # Workers are forked from a server process that imported the readers once (so a
 # worker costs milliseconds) and holds nothing of the command's state: forking the
@@ -148,6 +149,7 @@ class _Running:
     def __init__(self, index: int, proc, conn, deadline: float | None, workdir: str, started: float):
         self.index, self.proc, self.conn = index, proc, conn
         self.deadline, self.workdir, self.started = deadline, workdir, started
+        self.peak_kb = 0
 
 
 def _crash_message(path: str, exitcode: int | None, max_memory_mb: int) -> str:
@@ -199,10 +201,11 @@ def run_workers(
                 now = time.monotonic()
                 running.append(_Running(i, proc, recv, now + max_seconds if max_seconds else None, workdir, now))
             deadlines = [r.deadline for r in running if r.deadline is not None]
-            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            wait_ready([r.conn for r in running] + [r.proc.sentinel for r in running], timeout)
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else _POLL_SECONDS
+            wait_ready([r.conn for r in running] + [r.proc.sentinel for r in running], min(timeout, _POLL_SECONDS))
             still = []
             for r in running:
+                r.peak_kb = max(r.peak_kb, _status_kb("VmHWM", r.proc.pid) or 0)
                 path, sha = tasks[r.index]
                 out = None
                 if r.conn.poll():
@@ -216,15 +219,15 @@ def run_workers(
                 elif not r.proc.is_alive():
                     out = Outcome(path, sha, "bad_input", _crash_message(path, r.proc.exitcode, memory))
                 elif r.deadline is not None and time.monotonic() >= r.deadline:
-                    peak = _status_kb("VmHWM", r.proc.pid)
                     _kill(r.proc)
                     out = Outcome(path, sha, "bad_input",
                                   f"{path}: took longer than {max_seconds:g} s to read (--timeout)")
-                    out.peak_rss_kb = peak
                 if out is None:
                     still.append(r)
                     continue
                 out.seconds = out.seconds or (time.monotonic() - r.started)
+                # A worker that ended without reporting it: the most seen while it ran.
+                out.peak_rss_kb = out.peak_rss_kb or r.peak_kb or None
                 _finish(r)
                 results[r.index] = out
             running = still
