@@ -92,6 +92,27 @@ def clean_dead_workdirs(tmp: str | None = None) -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
+def _own_multiprocessing_tempdir() -> None:
+    """multiprocessing keeps its socket in a `pymp-*` directory that only a clean exit
+    removes; put it under a directory named after this process, so that the next run
+    can tell it is dead and remove it (`clean_dead_workdirs`)."""
+    from multiprocessing import util
+
+    if util.process.current_process()._config.get("tempdir") is not None:
+        return  # already made (by an earlier batch in this process)
+    if len(tempfile.gettempdir()) > 40:  # the socket's path must stay under 108 bytes
+        return
+    base = tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-mp-")
+    saved = tempfile.tempdir
+    tempfile.tempdir = base
+    try:
+        util.get_temp_dir()
+    finally:
+        tempfile.tempdir = saved
+    # After multiprocessing's own removal of pymp-* (exit priority -100).
+    util.Finalize(None, shutil.rmtree, args=(base, True), exitpriority=-101)
+
+
 def _limit_self(max_memory_mb: int, max_seconds: float | None) -> None:
     """In the worker, first thing: the caps that hold whatever the parser does."""
     os.setpgid(0, 0)  # its own process group: a timeout kills it and anything it started
@@ -180,6 +201,7 @@ def run_workers(
     ctx = multiprocessing.get_context(START_METHOD)
     if START_METHOD == "forkserver":
         ctx.set_forkserver_preload(PRELOAD)  # takes effect when the server first starts
+    _own_multiprocessing_tempdir()
     memory = max_memory_mb or default_max_memory_mb(opts.engine)
     max_seconds = opts.limits.max_seconds or None
     clean_dead_workdirs()
