@@ -84,7 +84,7 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
         out.status, out.message = "bad_input", f"{_shown_path(path, exc.path, out.extra)}: {exc.reason}"
     except MemoryError:
         out.doc = None
-        out.status, out.message = "bad_input", f"{path}: ran out of memory while reading it (--max-memory-mb)"
+        out.status, out.message = "bad_input", f"{path}: ran out of memory while reading it (over --max-memory-mb)"
     except Exception as exc:  # noqa: BLE001 - the CLI boundary reports it
         out.status = "internal_error"
         out.message = f"{path}: internal error ({type(exc).__name__}: {exc})"

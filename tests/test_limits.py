@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import io
 import os
 import re
 import shutil
 import subprocess
 import sys
-import zipfile
-import zlib
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +22,15 @@ import duckdb
 import pytest
 
 from tests.conftest import ROOT, SAMPLES, run_cli
-from tests.pdf_bytes import serialise
+from tests.hostile_inputs import (
+    asice_with,
+    dtd_docx,
+    gridspan_docx,
+    many_text_objects_pdf,
+    rewrite_zip,
+    slow_pdf,
+    zero_part_docx,
+)
 
 DOCX = SAMPLES / "annex-2025.docx"
 BAD_INPUT = 3
@@ -67,85 +73,6 @@ def refuse(db: Path, path: Path, *words, extra=()):
     assert _state(db) == before
     assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(db.name)) == ["w.duckdb", "w.duckdb.lock"]
     return result
-
-
-# ------------------------------------------------------------------ generators
-
-def rewrite_zip(src: Path, dest: Path, *, replace=None, add=()) -> Path:
-    """A copy of the ZIP `src` with parts replaced (name -> fn(bytes)) or added."""
-    replace = replace or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename in replace:
-                data = replace[info.filename](data)
-            zout.writestr(info.filename, data)
-        for name, data in add:
-            zout.writestr(name, data)
-    return dest
-
-
-def zero_part_docx(dest: Path, mib: int = 8) -> Path:
-    """A DOCX with a zero-filled part: ~1000:1, the shape of a 1.5 GiB bomb in 1.6 MB."""
-    return rewrite_zip(DOCX, dest, add=[("word/media/image1.png", bytes(mib * 1024 * 1024))])
-
-
-def document_xml(fn):
-    return {"word/document.xml": lambda b: fn(b.decode("utf-8")).encode("utf-8")}
-
-
-def gridspan_docx(dest: Path) -> Path:
-    """One cell spanning a billion grid columns (7.8 GB before the limits)."""
-    return rewrite_zip(DOCX, dest, replace=document_xml(
-        lambda x: x.replace("<w:tc>", '<w:tc><w:tcPr><w:gridSpan w:val="1000000000"/></w:tcPr>', 1)))
-
-
-def dtd_docx(dest: Path) -> Path:
-    """A DTD declaring an entity that python-docx would drop ("ELVL &foo;" -> "ELVL")."""
-    def add_dtd(x: str) -> str:
-        decl_end = x.index("?>") + 2
-        x = x[:decl_end] + '<!DOCTYPE w:document [<!ENTITY foo "peidetud">]>' + x[decl_end:]
-        return x.replace(">ELVL<", ">ELVL &foo;<", 1)
-    return rewrite_zip(DOCX, dest, replace=document_xml(add_dtd))
-
-
-def many_text_objects_pdf(dest: Path, n: int = 2_000_000) -> Path:
-    """One page whose content stream draws `n` text objects (250 KB compressed)."""
-    stream = zlib.compress(b"BT /F1 1 Tf (a) Tj ET\n" * n, 1)
-    dest.write_bytes(serialise([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]))
-    return dest
-
-
-def slow_pdf(dest: Path, pages: int = 400, per_page: int = 20_000) -> Path:
-    """Hundreds of pages sharing one content stream of many text objects: 65 KB,
-    modest memory, minutes of work."""
-    stream = zlib.compress(b"BT /F1 1 Tf (a) Tj ET\n" * per_page, 1)
-    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
-    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
-            b"/Resources << /Font << /F1 4 0 R >> >> >>")
-    dest.write_bytes(serialise([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        *[page] * pages,
-    ]))
-    return dest
-
-
-def asice_with(member: Path, dest: Path) -> Path:
-    with zipfile.ZipFile(dest, "w") as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.etsi.asic-e+zip")
-        z.write(member, member.name, compress_type=zipfile.ZIP_DEFLATED)
-        z.writestr("META-INF/manifest.xml", "<manifest/>")
-    return dest
 
 
 # ------------------------------------------------------------------ DOCX parts
@@ -265,10 +192,10 @@ def test_killed_writer_leaves_nothing_after_the_next_run(tmp_path):
     for _ in range(300):
         if any(tmp.glob("annex-work-*")):
             break
-        subprocess.run(["sleep", "0.05"])
+        time.sleep(0.05)
     p.kill()
     p.wait()
-    subprocess.run(["sleep", "0.5"])  # the worker dies with its parent (PR_SET_PDEATHSIG)
+    time.sleep(0.5)  # the worker dies with its parent (PR_SET_PDEATHSIG)
     result = subprocess.run([sys.executable, "-m", "cli", str(DOCX), "--db", str(db), "-q"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
