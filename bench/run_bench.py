@@ -158,9 +158,10 @@ from cli.pipeline import Options
 d = tempfile.mkdtemp()
 out = ingest_files([sys.argv[2]], os.path.join(d, 'w.duckdb'), Options(engine=sys.argv[3]))
 assert out[0].status == 'loaded', out[0].message
-# VmHWM is this process's own peak; ru_maxrss would carry over the parent's peak
-# across fork/exec.
-print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))
+# VmHWM is this process's own peak (ru_maxrss would carry over the parent's peak
+# across fork/exec); the file is read in a worker, which reports its own: the larger.
+own = int(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))
+print(max(own, out[0].peak_rss_kb or 0))
 """
 
 
@@ -197,12 +198,12 @@ def cli_case(files, db: Path, *extra) -> dict:
     summary = json.loads(body) if body.strip().startswith("{") else {}
     files_out = summary.get("files", [])
     worker = max((f.get("worker_peak_rss_mb") or 0 for f in files_out), default=0)
-    errors = [l for l in stderr.splitlines() if l.startswith("error:")]
+    errors = [f["message"] for f in files_out if f.get("status") in ("bad_input", "internal_error")]
     return {
         "exit": int(code), "seconds": float(took), "parent_rss_mb": int(parent_kb) / 1024,
         "worker_rss_mb": worker, "statuses": [f.get("status") for f in files_out],
         "error": errors[0] if errors else "", "error_lines": len(errors),
-        "traceback": "Traceback" in stderr,
+        "traceback": "Traceback" in stderr or "Traceback" in body,
     }
 
 
@@ -271,7 +272,7 @@ def hostile_cases(work: Path, quick: bool) -> list[dict]:
 
 def _result(c: dict) -> str:
     if c["error"]:
-        text = c["error"].split(": ", 2)[-1]
+        text = c["error"].split(": ", 1)[-1]
         return text.replace("|", "\\|")[:90] + ("" if c["error_lines"] == 1 else f" (+{c['error_lines'] - 1} more)")
     return ", ".join(c["statuses"])
 
