@@ -139,15 +139,29 @@ def _limit_self(max_memory_mb: int, max_seconds: float | None) -> None:
         os.environ[var] = "1"
 
 
+LOG_NAME = "worker.log"
+
+
 def _worker(conn, path: str, opts: Options, sha256: str | None, max_memory_mb: int, workdir: str) -> None:
-    _limit_self(max_memory_mb, opts.limits.max_seconds)
-    os.environ["TMPDIR"] = workdir
-    tempfile.tempdir = workdir
+    # What a library prints (pdfium's "terminate called…", a warning on stdout) goes
+    # to a file the parent may quote, never into the command's output or its JSON.
+    log = os.open(os.path.join(workdir, LOG_NAME), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
     try:
+        _limit_self(max_memory_mb, opts.limits.max_seconds)
+        os.environ["TMPDIR"] = workdir
+        tempfile.tempdir = workdir
         out = process_file(path, opts, sha256)
     except MemoryError:  # process_file catches it; a second one may come in its handler
         out = Outcome(path=path, sha256=sha256, status="bad_input",
                       message=f"{path}: ran out of memory while reading it (--max-memory-mb {max_memory_mb})")
+    except BaseException as exc:  # noqa: BLE001 - whatever it is, the parent reports it
+        import traceback
+
+        out = Outcome(path=path, sha256=sha256, status="internal_error",
+                      message=f"{path}: internal error ({type(exc).__name__}: {exc})",
+                      traceback=traceback.format_exc())
     out.peak_rss_kb = _status_kb("VmHWM")
     try:
         conn.send(out)
@@ -156,6 +170,17 @@ def _worker(conn, path: str, opts: Options, sha256: str | None, max_memory_mb: i
                       message=f"{path}: its tables do not fit in memory (--max-memory-mb {max_memory_mb})")
         conn.send(out)
     conn.close()
+
+
+def _last_words(workdir: str) -> str:
+    """The last line a crashed worker printed (e.g. "std::bad_alloc"), if any."""
+    try:
+        with open(os.path.join(workdir, LOG_NAME), "rb") as fh:
+            fh.seek(max(0, os.fstat(fh.fileno()).st_size - 2048))
+            lines = [l.strip() for l in fh.read().decode("utf-8", "replace").splitlines() if l.strip()]
+    except OSError:
+        return ""
+    return lines[-1][:160] if lines else ""
 
 
 def _kill(proc) -> None:
@@ -173,7 +198,9 @@ class _Running:
         self.peak_kb = 0
 
 
-def _crash_message(path: str, exitcode: int | None, max_memory_mb: int) -> str:
+def _crash_message(path: str, exitcode: int | None, max_memory_mb: int, workdir: str) -> str:
+    said = _last_words(workdir)
+    said = f": {said}" if said else ""
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
@@ -182,10 +209,10 @@ def _crash_message(path: str, exitcode: int | None, max_memory_mb: int) -> str:
         if -exitcode == signal.SIGXCPU:
             return f"{path}: took too much processor time to read (--timeout)"
         return (
-            f"{path}: the reader stopped abnormally ({name}) while reading it; "
+            f"{path}: the reader stopped abnormally ({name}{said}) while reading it; "
             f"it may need more than --max-memory-mb {max_memory_mb}"
         )
-    return f"{path}: the reader ended without a result (exit code {exitcode})"
+    return f"{path}: the reader ended without a result (exit code {exitcode}{said})"
 
 
 def run_workers(
@@ -230,16 +257,17 @@ def run_workers(
                 r.peak_kb = max(r.peak_kb, _status_kb("VmHWM", r.proc.pid) or 0)
                 path, sha = tasks[r.index]
                 out = None
+                alive = r.proc.is_alive()  # before poll(): a result sent before dying is seen
                 if r.conn.poll():
                     try:
                         out = r.conn.recv()
                     except (EOFError, OSError):  # died while sending
                         r.proc.join(_REAP_SECONDS)
-                        out = Outcome(path, sha, "bad_input", _crash_message(path, r.proc.exitcode, memory))
+                        out = Outcome(path, sha, "bad_input", _crash_message(path, r.proc.exitcode, memory, r.workdir))
                     except Exception as exc:  # noqa: BLE001 - an unreadable result is a bug
                         out = Outcome(path, sha, "internal_error", f"{path}: internal error (result: {exc})")
-                elif not r.proc.is_alive():
-                    out = Outcome(path, sha, "bad_input", _crash_message(path, r.proc.exitcode, memory))
+                elif not alive:
+                    out = Outcome(path, sha, "bad_input", _crash_message(path, r.proc.exitcode, memory, r.workdir))
                 elif r.deadline is not None and time.monotonic() >= r.deadline:
                     _kill(r.proc)
                     out = Outcome(path, sha, "bad_input",
