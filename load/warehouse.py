@@ -235,7 +235,10 @@ def _insert_many(con, table: str, fields: list[str], rows: list[tuple]) -> None:
     try:
         con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _batch")
     finally:
-        con.unregister("_batch")
+        try:
+            con.unregister("_batch")
+        except duckdb.Error:  # the transaction already failed: keep the insert's own error
+            pass
 
 
 # ------------------------------------------------------------------ reading
