@@ -145,7 +145,10 @@ LOG_NAME = "worker.log"
 def _worker(conn, path: str, opts: Options, sha256: str | None, max_memory_mb: int, workdir: str) -> None:
     # What a library prints (pdfium's "terminate called…", a warning on stdout) goes
     # to a file the parent may quote, never into the command's output or its JSON.
-    log = os.open(os.path.join(workdir, LOG_NAME), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        log = os.open(os.path.join(workdir, LOG_NAME), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    except OSError:  # the parent gave up on this worker before it started (interrupted)
+        os._exit(1)
     os.dup2(log, 1)
     os.dup2(log, 2)
     try:
@@ -245,8 +248,16 @@ def run_workers(
                 workdir = tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-")
                 recv, send = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_worker, args=(send, path, opts, sha, memory, workdir), daemon=True)
-                proc.start()
-                send.close()
+                try:
+                    proc.start()  # the first start boots the fork server: an interrupt may land here
+                except BaseException:
+                    if proc._popen is not None:
+                        _kill(proc)
+                    recv.close()
+                    shutil.rmtree(workdir, ignore_errors=True)
+                    raise
+                finally:
+                    send.close()
                 now = time.monotonic()
                 running.append(_Running(i, proc, recv, now + max_seconds if max_seconds else None, workdir, now))
             deadlines = [r.deadline for r in running if r.deadline is not None]

@@ -179,29 +179,52 @@ def test_dead_writers_copies_and_work_dirs_are_cleaned_live_ones_kept(tmp_path, 
         live.wait()
 
 
+def _start_and_wait_for_worker(tmp: Path, db: Path, env: dict) -> subprocess.Popen:
+    slow = slow_pdf(tmp.parent / f"{tmp.name}-slow.pdf")
+    p = subprocess.Popen([sys.executable, "-m", "cli", str(DOCX), str(slow), "--db", str(db), "-q"],
+                         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(600):  # until it reads the slow file: its worker holds a work directory
+        if any(tmp.glob("annex-work-*")) or p.poll() is not None:
+            break
+        time.sleep(0.05)
+    return p
+
+
 def test_killed_writer_leaves_nothing_after_the_next_run(tmp_path):
     import tempfile
 
     db = tmp_path / "w.duckdb"
     tmp = Path(tempfile.mkdtemp(prefix="annex-t-", dir="/tmp"))  # short: sockets live here
     env = {**os.environ, "TMPDIR": str(tmp)}
-    slow = slow_pdf(tmp_path / "slow.pdf")
-    p = subprocess.Popen([sys.executable, "-m", "cli", str(DOCX), str(slow), "--db", str(db), "-q"],
-                         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # Kill it while it reads the slow file: its worker holds a work directory.
-    for _ in range(300):
-        if any(tmp.glob("annex-work-*")):
-            break
-        time.sleep(0.05)
-    p.kill()
-    p.wait()
-    time.sleep(0.5)  # the worker dies with its parent (PR_SET_PDEATHSIG)
-    result = subprocess.run([sys.executable, "-m", "cli", str(DOCX), "--db", str(db), "-q"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert sorted(x.name for x in tmp_path.iterdir() if x.name.startswith("w.duckdb")) == ["w.duckdb", "w.duckdb.lock"]
-    assert list(tmp.iterdir()) == []
-    tmp.rmdir()
+    try:
+        p = _start_and_wait_for_worker(tmp, db, env)
+        p.kill()
+        p.communicate()
+        time.sleep(0.5)  # the worker dies with its parent (PR_SET_PDEATHSIG)
+        result = subprocess.run([sys.executable, "-m", "cli", str(DOCX), "--db", str(db), "-q"],
+                                cwd=ROOT, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert sorted(x.name for x in tmp_path.iterdir() if x.name.startswith("w.duckdb")) == ["w.duckdb", "w.duckdb.lock"]
+        assert list(tmp.iterdir()) == []
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_sigterm_stops_the_workers_and_removes_their_files(tmp_path):
+    import signal
+    import tempfile
+
+    db = tmp_path / "w.duckdb"
+    tmp = Path(tempfile.mkdtemp(prefix="annex-t-", dir="/tmp"))
+    try:
+        p = _start_and_wait_for_worker(tmp, db, {**os.environ, "TMPDIR": str(tmp)})
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=30)
+        assert p.returncode == 130 and "Traceback" not in err
+        assert [l for l in err.splitlines() if l.startswith("error:")] == ["error: interrupted"]
+        assert not db.exists() and list(tmp.iterdir()) == []
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ values
