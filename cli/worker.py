@@ -23,7 +23,9 @@ import os
 import resource
 import shutil
 import signal
+import sys
 import tempfile
+import types
 import time
 from collections import deque
 from collections.abc import Callable
@@ -48,7 +50,6 @@ WORK_PREFIX = "annex-work-"
 # safe across such a fork).
 START_METHOD = "forkserver"
 PRELOAD = [
-    "cli.main",  # the console script's module: every worker imports it, so once here
     "cli.pipeline", "extract.docx_engine", "extract.pdf.pdfium_engine", "extract.container",
     "extract.signatures", "pypdfium2", "docx",
 ]
@@ -218,6 +219,22 @@ def _crash_message(path: str, exitcode: int | None, max_memory_mb: int, workdir:
     return f"{path}: the reader ended without a result (exit code {exitcode}{said})"
 
 
+def _start_without_main(proc) -> None:
+    """Start a worker without having it re-run the program's main script.
+
+    multiprocessing makes each new process import the parent's `__main__` again (the
+    `extract` script, a notebook, `python -`): slow, and impossible for some (a
+    script read from stdin fails with a traceback). The worker needs nothing from
+    it, so it is hidden while the worker is launched."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")  # no __file__, no __spec__
+    try:
+        proc.start()
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 def run_workers(
     tasks: list[tuple[str, str | None]],
     opts: Options,
@@ -249,7 +266,7 @@ def run_workers(
                 recv, send = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_worker, args=(send, path, opts, sha, memory, workdir), daemon=True)
                 try:
-                    proc.start()  # the first start boots the fork server: an interrupt may land here
+                    _start_without_main(proc)  # the first boots the fork server: an interrupt may land here
                 except BaseException:
                     if proc._popen is not None:
                         _kill(proc)
