@@ -2,7 +2,8 @@
 
 A hostile file can make a parser allocate gigabytes or spin for minutes, in C code
 that no Python signal interrupts (pdfium, zlib, libxml2). So the parent never reads
-a file itself: it forks one worker per file, and
+a file itself: it starts one worker per file (forked from a server process that
+imported the readers once), and
 
 - the worker's address space is capped (RLIMIT_AS) at what it had when it started
   plus `--max-memory-mb`: an allocation past it fails inside the worker (a
@@ -34,9 +35,9 @@ from pathlib import Path
 
 from cli.pipeline import Options, Outcome, process_file
 
-# A worker may add this much memory to what it starts with (the command's own
-# imports, shared with it) while reading one file. The sample annex needs about
-# 60 MB; a 300-page PDF about 80 MB. camelot (OpenCV, pandas) reserves about 1.5 GB
+# A worker may add this much memory to what it starts with (~80 MB: the readers'
+# imports, shared with the fork server) while reading one file; the sample annex
+# peaks at ~60 MB in all. camelot (OpenCV, pandas) reserves about 1.5 GB
 # of address space it barely touches, so it gets more.
 DEFAULT_MAX_MEMORY_MB = 768
 CAMELOT_MAX_MEMORY_MB = 3072
