@@ -198,6 +198,8 @@ def read_document(
         try:
             doc = read_docx(p)
         except (*ZIP_ERRORS, KeyError, ValueError, XMLSyntaxError, PackageNotFoundError) as exc:
+            if "Memory allocation failed" in str(exc):  # libxml2 under the worker's memory cap
+                raise MemoryError from None
             raise InputError(p, f"is a damaged DOCX ({type(exc).__name__}: {exc})") from None
     elif fmt == "pdf":
         name = DEFAULT_PDF_ENGINE if engine == "auto" else engine
