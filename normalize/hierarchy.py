@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from normalize.model import Finding, Reconciliation
 
@@ -32,10 +32,6 @@ class Node:
     @cached_property
     def parts(self) -> tuple[str, ...]:
         return tuple(self.code.split(".")) if self.code else ()
-
-
-def _is_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    return len(a) < len(b) and b[: len(a)] == a
 
 
 class _CodeTrie:

@@ -86,7 +86,7 @@ def test_docx_bomb_inside_a_container_is_refused_too(tmp_path, loaded_db):
     refuse(loaded_db, asice_with(inner, tmp_path / "bomb.asice"), "zip bomb")
 
 
-def test_docx_with_too_many_parts(tmp_path, loaded_db, monkeypatch):
+def test_docx_with_too_many_parts(tmp_path, loaded_db):
     from extract import reader
 
     p = rewrite_zip(DOCX, tmp_path / "parts.docx", add=[(f"customXml/x{i}.xml", "<a/>") for i in range(1001)])
