@@ -83,15 +83,23 @@ def _pid_alive(pid: int) -> bool:
 
 def clean_dead_workdirs(tmp: str | None = None) -> None:
     """Remove the work directories of commands that died without removing them."""
-    base = Path(tmp or tempfile.gettempdir())
-    try:
-        entries = list(base.glob(f"{WORK_PREFIX}*"))
-    except OSError:
-        return
+    entries = []
+    for base in {tmp or tempfile.gettempdir(), _socket_base()}:
+        try:
+            entries += Path(base).glob(f"{WORK_PREFIX}*")
+        except OSError:
+            pass
     for d in entries:
         pid = d.name[len(WORK_PREFIX):].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             shutil.rmtree(d, ignore_errors=True)
+
+
+def _socket_base() -> str:
+    """Where the fork server's socket can live: its path must stay under 108 bytes,
+    which a long $TMPDIR would break."""
+    tmp = tempfile.gettempdir()
+    return tmp if len(tmp) <= 40 else "/tmp"
 
 
 def _own_multiprocessing_tempdir() -> None:
@@ -102,9 +110,7 @@ def _own_multiprocessing_tempdir() -> None:
 
     if util.process.current_process()._config.get("tempdir") is not None:
         return  # already made (by an earlier batch in this process)
-    if len(tempfile.gettempdir()) > 40:  # the socket's path must stay under 108 bytes
-        return
-    base = tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-mp-")
+    base = tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-mp-", dir=_socket_base())
     saved = tempfile.tempdir
     tempfile.tempdir = base
     try:
