@@ -25,6 +25,7 @@ from tests.conftest import ROOT, SAMPLES, run_cli
 from tests.hostile_inputs import (
     asice_with,
     dtd_docx,
+    empty_paragraphs_docx,
     gridspan_docx,
     many_text_objects_pdf,
     rewrite_zip,
@@ -84,6 +85,10 @@ def test_docx_zip_bomb_part_is_refused_before_it_is_inflated(tmp_path, loaded_db
 def test_docx_bomb_inside_a_container_is_refused_too(tmp_path, loaded_db):
     inner = zero_part_docx(tmp_path / "annex.docx")
     refuse(loaded_db, asice_with(inner, tmp_path / "bomb.asice"), "zip bomb")
+
+
+def test_docx_with_millions_of_empty_paragraphs_is_refused_as_a_bomb(tmp_path, loaded_db):
+    refuse(loaded_db, empty_paragraphs_docx(tmp_path / "paras.docx", 2_000_000), "document.xml", "zip bomb")
 
 
 def test_docx_with_too_many_parts(tmp_path, loaded_db):
