@@ -202,19 +202,14 @@ def test_limits_are_named_in_the_error(tmp_path, loaded_db):
     refuse(tmp_path, loaded_db, PDF, "--timeout", extra=("--timeout", "0.05", "--force"))
 
 
-def test_internal_error_is_caught_and_logged(tmp_path, monkeypatch):
-    import cli.ingest
+def test_internal_error_is_caught_and_logged(tmp_path, monkeypatch, read_in_process):
     import cli.pipeline
 
     def boom(*a, **k):
         raise ZeroDivisionError("a bug")
 
-    # Workers are forked from a server that does not see this test's patch: read in
-    # this process instead (the worker's own handling is tested in test_limits.py).
-    def in_process(tasks, opts, **kw):
-        return [cli.pipeline.process_file(path, opts, sha) for path, sha in tasks]
-
-    monkeypatch.setattr(cli.ingest, "run_workers", in_process)
+    # read_in_process: workers would not see the patch (a worker's own errors are
+    # tested in test_limits.py).
     monkeypatch.setattr(cli.pipeline, "normalize_document", boom)
     monkeypatch.setenv("ANNEX_LOG_DIR", str(tmp_path))
     db = tmp_path / "w.duckdb"
