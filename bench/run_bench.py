@@ -40,6 +40,8 @@ TARGETS = {
     "scale10_time_ratio": ("10x annex time / 1x", "<=", 11.0),
     "scale10_rss_ratio": ("10x annex peak RSS / 1x", "<", 2.0),
     "pdfium_vs_floor": ("pdfium engine end-to-end / bare pypdfium2 read", "<=", 3.0),
+    "hierarchy_20k_s": ("hierarchy + reconciliation of a 20 000-row table, seconds", "<", 1.0),
+    "hostile_max_rss_mb": ("hostile input: largest peak RSS of any process, MB", "<", 1024),
 }
 
 
@@ -187,18 +189,125 @@ from cli.pipeline import Options
 d = tempfile.mkdtemp()
 out = ingest_files([sys.argv[2]], os.path.join(d, 'w.duckdb'), Options(engine=sys.argv[3]))
 assert out[0].status == 'loaded', out[0].message
-# VmHWM is this process's own peak; ru_maxrss would carry over the parent's peak
-# across fork/exec.
-print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))
+# VmHWM is this process's own peak (ru_maxrss would carry over the parent's peak
+# across fork/exec); the file is read in a worker, which reports its own: the larger.
+own = int(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))
+print(own, out[0].peak_rss_kb or 0)
 """
 
 
-def peak_rss_kb(path: Path, engine: str) -> int:
+def peak_rss_kb(path: Path, engine: str) -> tuple[int, int]:
+    """(the ingesting process's peak, its worker's peak), kB."""
     out = subprocess.run(
         [sys.executable, "-c", RSS_SNIPPET, str(ROOT), str(path), engine],
         check=True, capture_output=True, text=True,
     )
-    return int(out.stdout.strip().splitlines()[-1])
+    own, worker = out.stdout.strip().splitlines()[-1].split()
+    return int(own), int(worker)
+
+
+# ------------------------------------------------------------------ hostile input
+
+CLI_RUN = """
+import resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+took = time.perf_counter() - t
+# The command's own peak (its workers are children of the fork server, not its own).
+print(p.returncode, took, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(p.stdout)
+print("STDERR", p.stderr)
+"""
+
+
+def cli_case(files, db: Path, *extra) -> dict:
+    """Run `extract FILES --json` in a fresh process: exit code, wall time, the
+    command's peak RSS and each worker's (reported by the command)."""
+    cmd = [sys.executable, "-m", "cli", *map(str, files), "--db", str(db), "--json", *extra]
+    out = subprocess.run([sys.executable, "-c", CLI_RUN, *cmd], capture_output=True, text=True, cwd=ROOT)
+    first, rest = out.stdout.split("\n", 1)
+    code, took, parent_kb = first.split()
+    body, _, stderr = rest.partition("STDERR")
+    summary = json.loads(body) if body.strip().startswith("{") else {}
+    files_out = summary.get("files", [])
+    worker = max((f.get("worker_peak_rss_mb") or 0 for f in files_out), default=0)
+    errors = [f["message"] for f in files_out if f.get("status") in ("bad_input", "internal_error")]
+    return {
+        "exit": int(code), "seconds": float(took), "parent_rss_mb": int(parent_kb) / 1024,
+        "worker_rss_mb": worker, "statuses": [f.get("status") for f in files_out],
+        "error": errors[0] if errors else "", "error_lines": len(errors),
+        "traceback": "Traceback" in stderr or "Traceback" in body,
+    }
+
+
+def hierarchy_20k() -> float:
+    """Hierarchy and reconciliation of one 20 001-row schedule table (was 37 s)."""
+    from decimal import Decimal
+
+    from normalize.hierarchy import Node, infer_parents, reconcile
+
+    nodes, row = [Node(1, "3.5", Decimal(20 * 962))], 1
+    for a in range(1, 21):  # 20 groups of 1000: 3.5.a, its 37 children, 962 grandchildren
+        for b in range(0, 38):
+            row += 1
+            nodes.append(Node(row, f"3.5.{a}" if b == 0 else f"3.5.{a}.{b}", Decimal(26) if b else Decimal(962)))
+            if b:
+                for c in range(1, 27):
+                    row += 1
+                    nodes.append(Node(row, f"3.5.{a}.{b}.{c}", Decimal(1)))
+    assert len(nodes) == 20_001
+    t = time.perf_counter()
+    infer_parents(1, nodes)
+    recs = reconcile(1, nodes)
+    took = time.perf_counter() - t
+    assert all(r.status == "ok" for r in recs), "the generated table should reconcile"
+    return took
+
+
+def hostile_cases(work: Path, quick: bool) -> list[dict]:
+    from tests import hostile_inputs as h
+
+    d = work / "hostile"
+    d.mkdir(exist_ok=True)
+    big = 64 if quick else 1536  # MiB of zeros in one DOCX part (the issue's 1.5 GiB)
+    objects = 2_000_000 if quick else 20_000_000
+    inner = h.zero_part_docx(d / "annex.docx", big)
+    cases = [
+        ("sample PDF (30 pages)", [PDF], ()),
+        ("sample DOCX", [DOCX], ()),
+        (f"DOCX with a {big} MiB zero-filled part", [h.zero_part_docx(d / "zeros.docx", big)], ()),
+        ("the same DOCX inside an .asice", [h.asice_with(inner, d / "zeros.asice")], ()),
+        ("DOCX, gridSpan=1000000000", [h.gridspan_docx(d / "span.docx")], ()),
+        ("DOCX, 20 million empty paragraphs", [h.empty_paragraphs_docx(d / "paras.docx", 20_000_000)], ()),
+        ("DOCX with a DTD", [h.dtd_docx(d / "dtd.docx")], ()),
+        (f"PDF, {objects // 10**6} million text objects, --timeout 10",
+         [h.many_text_objects_pdf(d / "objects.pdf", objects)], ("--timeout", "10")),
+        ("PDF, 400 slow pages, --timeout 10", [h.slow_pdf(d / "slow.pdf")], ("--timeout", "10")),
+        ("batch: sample PDF + gridSpan DOCX, --timeout 10",
+         [PDF, d / "span.docx"], ("--timeout", "10")),
+    ]
+    if not quick:
+        cases.insert(8, ("PDF, 30 million text objects, --timeout 10",
+                         [h.many_text_objects_pdf(d / "objects30.pdf", 30_000_000)], ("--timeout", "10")))
+    out = []
+    for label, files, extra in cases:
+        db = d / "w.duckdb"
+        for leftover in d.glob("w.duckdb*"):
+            leftover.unlink()
+        r = cli_case(files, db, *extra)
+        r["case"] = label
+        r["size_kb"] = sum(Path(f).stat().st_size for f in files) / 1024
+        out.append(r)
+        print(f"  {label}: exit {r['exit']}, {r['seconds']:.1f} s, command {r['parent_rss_mb']:.0f} MB, "
+              f"worker {r['worker_rss_mb']:.0f} MB  {r['error'][:100]}", flush=True)
+    return out
+
+
+def _result(c: dict) -> str:
+    if c["error"]:
+        text = c["error"].split(": ", 1)[-1]
+        return text.replace("|", "\\|")[:90] + ("" if c["error_lines"] == 1 else f" (+{c['error_lines'] - 1} more)")
+    return ", ".join(c["statuses"])
 
 
 def main() -> int:
@@ -262,10 +371,17 @@ def main() -> int:
     one, _ = timed(lambda: fresh_ingest([PDF]), 1)
     ten, _ = timed(lambda: fresh_ingest([long_pdf]), 1)
     r["scale1_s"], r["scale10_s"], r["scale10_time_ratio"] = one, ten, ten / one
-    r["rss_1x_kb"] = peak_rss_kb(PDF, "auto")
-    r["rss_10x_kb"] = peak_rss_kb(long_pdf, "auto")
+    # The reading happens in the worker: its peak is what scales with the file.
+    r["rss_parent_1x_kb"], r["rss_1x_kb"] = peak_rss_kb(PDF, "auto")
+    r["rss_parent_10x_kb"], r["rss_10x_kb"] = peak_rss_kb(long_pdf, "auto")
     r["scale10_rss_ratio"] = r["rss_10x_kb"] / r["rss_1x_kb"]
-    r["rss_docx_kb"] = peak_rss_kb(DOCX, "auto")
+    r["rss_parent_docx_kb"], r["rss_docx_kb"] = peak_rss_kb(DOCX, "auto")
+
+    r["hierarchy_20k_s"] = min(hierarchy_20k() for _ in range(3))
+    print(f"hierarchy + reconciliation, 20 000 rows: {r['hierarchy_20k_s']:.3f} s", flush=True)
+    print("hostile input (each a fresh `extract … --json`, default limits unless noted):", flush=True)
+    r["hostile"] = hostile_cases(work, args.quick)
+    r["hostile_max_rss_mb"] = max(max(c["parent_rss_mb"], c["worker_rss_mb"]) for c in r["hostile"])
 
     if not args.no_scan:
         try:
@@ -295,12 +411,20 @@ def main() -> int:
         f"| batch of {r['batch_files']}: --jobs 1 / --jobs 2 | {r['batch_jobs1_s']:.2f} s / {r['batch_jobs2_s']:.2f} s |",
         f"| this machine's parallel ceiling (pure-CPU control, 2 processes) | {r['machine_parallel_ceiling']:.2f}x |",
         f"| 10x annex: time 1x / 10x | {r['scale1_s']:.2f} s / {r['scale10_s']:.2f} s |",
-        f"| peak RSS: PDF 1x / PDF 10x / DOCX | {r['rss_1x_kb'] / 1024:.0f} / {r['rss_10x_kb'] / 1024:.0f} / {r['rss_docx_kb'] / 1024:.0f} MB |",
+        f"| peak RSS of the worker: PDF 1x / PDF 10x / DOCX | {r['rss_1x_kb'] / 1024:.0f} / {r['rss_10x_kb'] / 1024:.0f} / {r['rss_docx_kb'] / 1024:.0f} MB |",
+        f"| peak RSS of the writing process: PDF 1x / PDF 10x / DOCX | {r['rss_parent_1x_kb'] / 1024:.0f} / {r['rss_parent_10x_kb'] / 1024:.0f} / {r['rss_parent_docx_kb'] / 1024:.0f} MB |",
+        f"| hierarchy + reconciliation, one 20 000-row table | {r['hierarchy_20k_s']:.3f} s |",
         *([f"| scanned annex via OCR ({r['scan_pages']} pages, {r['scan_ocr_workers']} threads): total / per page | "
            f"{r['scan_s']:.1f} s / {r['scan_s_per_page']:.2f} s |",
            f"| scanned annex: cells agreeing with the transcription | {r['scan_cells_agree']}/{r['scan_cells']} "
            f"({r['scan_cells_agree'] / r['scan_cells']:.1%}) |"] if "scan_s" in r else
           [f"| scanned annex via OCR | not run: {r['scan_error']} |"] if "scan_error" in r else []),
+        "",
+        "Hostile input (a fresh `extract FILE --json` each; peak RSS of the command and of its worker):",
+        "",
+        "| case | file | exit | time | command RSS | worker RSS | result |", "|---|---|---|---|---|---|---|",
+        *(f"| {c['case']} | {c['size_kb']:,.0f} KB | {c['exit']} | {c['seconds']:.1f} s | {c['parent_rss_mb']:.0f} MB "
+          f"| {c['worker_rss_mb']:.0f} MB | {_result(c)} |" for c in r["hostile"]),
         "",
         "| target | value | goal | met |", "|---|---|---|---|",
         *(f"| {t['label']} | {t['value']:.2f} | {t['target']} | {'yes' if t['met'] else 'NO'} |"

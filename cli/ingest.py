@@ -1,19 +1,19 @@
 """Ingest a batch of files: skip what is loaded, extract (in workers), load (here).
 
-The warehouse is written by this process only; `--jobs N` workers run extract and
-normalize, which is where the time goes, and hand back plain records.
+The warehouse is written by this process only, after every file has been read:
+each file is extracted and normalized in a worker process of its own under memory
+and time limits (`cli.worker`; `--jobs N` at a time), which hands back plain records.
 """
 
 from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 
 from rich.console import Console
 
-from cli.pipeline import Options, Outcome, process_file
+from cli.pipeline import Options, Outcome
+from cli.worker import run_workers
 from extract.reader import sha256_of
 from load import loaded_documents, write_session
 
@@ -21,7 +21,8 @@ _err = Console(stderr=True)
 
 
 def ingest_files(
-    files, db, opts: Options, *, jobs: int = 1, force: bool = False, wait: float = 0.0, progress: bool = False
+    files, db, opts: Options, *, jobs: int = 1, force: bool = False, wait: float = 0.0, progress: bool = False,
+    max_memory_mb: int | None = None,
 ) -> list[Outcome]:
     """One Outcome per file, in input order. Raises WarehouseBusy / WarehouseError
     when the warehouse cannot be written at all; a bad file is an outcome, not an
@@ -49,10 +50,19 @@ def ingest_files(
         todo.append(o)
     if not todo:
         return outcomes
+    # Read every file first, each in a worker under its limits, holding no lock; a
+    # slow or hostile file delays only its own batch, never another writer.
+    for o, done in zip(todo, _extracted(todo, opts, jobs, progress, max_memory_mb)):
+        o.__dict__.update(done.__dict__)
+    ready = [o for o in todo if o.status == "extracted"]
+    if not ready:
+        return outcomes
+    # Then write, under the lock, for as long as the writing takes.
     with write_session(db, wait=wait) as session:
-        for o, done in _extracted(todo, opts, jobs, progress):
-            o.__dict__.update(done.__dict__)
-            if o.status != "extracted":
+        for o in ready:
+            if not force and (doc_id := session.loaded_as(o.sha256)) is not None:
+                # Another writer loaded the same bytes while this one was reading.
+                o.status, o.message = "skipped", f"already loaded as document {doc_id} (same sha256)"
                 continue
             try:
                 res = session.load(o.doc, force=force, extra=o.extra)
@@ -67,18 +77,13 @@ def ingest_files(
     return outcomes
 
 
-def _extracted(todo: list[Outcome], opts: Options, jobs: int, progress: bool) -> Iterator[tuple[Outcome, Outcome]]:
-    """(outcome, processed) in input order."""
-    if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            futures = [pool.submit(process_file, o.path, opts, o.sha256) for o in todo]
-            for o, fut in zip(todo, futures):
-                yield o, fut.result()
-        return
-    for o in todo:
-        if progress:
-            with _err.status(f"reading {o.path} …"):
-                done = process_file(o.path, opts, o.sha256)
-        else:
-            done = process_file(o.path, opts, o.sha256)
-        yield o, done
+def _extracted(todo: list[Outcome], opts: Options, jobs: int, progress: bool, max_memory_mb: int | None) -> list[Outcome]:
+    """One processed Outcome per file, in input order, each read in a worker."""
+    tasks = [(o.path, o.sha256) for o in todo]
+    if not progress:
+        return run_workers(tasks, opts, jobs=jobs, max_memory_mb=max_memory_mb)
+    with _err.status("reading …") as status:
+        return run_workers(
+            tasks, opts, jobs=jobs, max_memory_mb=max_memory_mb,
+            on_start=lambda path: status.update(f"reading {path} …"),
+        )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 import tempfile
 from collections import Counter
@@ -139,11 +140,14 @@ def main() -> None:
               help="Give up on a file that takes longer than this to read.")
 @click.option("--revisions", type=click.Choice(["accepted", "original"]), default="accepted", show_default=True,
               help="A DOCX with tracked changes: load it as if they were accepted, or the text before them.")
+@click.option("--max-memory-mb", type=click.IntRange(64, None), default=None, metavar="MB",
+              help="Memory a worker may add while reading one file; over it the file is refused. "
+                   "[default: 768; 3072 for --engine camelot]")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line result per file.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member, require_signature,
-           max_file_mb, max_pages, timeout, revisions, as_json, quiet, debug):
+           max_file_mb, max_pages, timeout, revisions, max_memory_mb, as_json, quiet, debug):
     """Ingest annex FILES (PDF, DOCX, .odt or .asice) into the warehouse.
 
     A file whose sha256 is already loaded is skipped without being read; a changed
@@ -159,10 +163,23 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
         revisions=revisions,
     )
     progress = not (quiet or as_json) and err.is_terminal
+    # SIGTERM (a cron or service timeout) unwinds like Ctrl-C, so that workers are
+    # killed and the warehouse's temporary copy is removed on the way out.
     try:
-        outcomes = ingest_files(files, db, opts, jobs=jobs, force=force, wait=wait, progress=progress)
+        old_term = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread (an embedding program): leave it alone
+        old_term = None
+    try:
+        outcomes = ingest_files(files, db, opts, jobs=jobs, force=force, wait=wait, progress=progress,
+                                max_memory_mb=max_memory_mb)
     except (WarehouseBusy, WarehouseError) as exc:
         return _fail_warehouse(str(exc), as_json)
+    except KeyboardInterrupt:
+        err.print("error: interrupted", markup=False, highlight=False)
+        sys.exit(130)
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
 
     for o in outcomes:
         if o.status == "internal_error":
@@ -177,6 +194,10 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
     else:
         _print_summary(outcomes, db, quiet)
     sys.exit(code)
+
+
+def _terminated(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _exit_code(outcomes: list[Outcome], allow_partial: bool) -> int:
@@ -295,6 +316,8 @@ def _json_summary(outcomes: list[Outcome], db: str, code: int) -> dict:
     files = []
     for o in outcomes:
         item = {"file": o.path, "status": o.status, "sha256": o.sha256, "seconds": round(o.seconds, 3)}
+        if o.peak_rss_kb:
+            item["worker_peak_rss_mb"] = round(o.peak_rss_kb / 1024, 1)
         if o.message:
             item["message"] = o.message
         if o.status == "loaded":

@@ -6,7 +6,6 @@ pickles, and never raises for a bad file: the outcome says what went wrong.
 
 from __future__ import annotations
 
-import signal
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -37,15 +36,7 @@ class Outcome:
     extra: dict = field(default_factory=dict)  # container, signatures
     seconds: float = 0.0
     traceback: str | None = None
-
-
-class _Timeout(BaseException):
-    """Raised by the alarm; a BaseException so that no engine's broad `except
-    Exception` mistakes it for a broken file."""
-
-
-def _alarm(signum, frame):  # pragma: no cover - fires only on a runaway file
-    raise _Timeout()
+    peak_rss_kb: int | None = None  # the worker's peak resident memory
 
 
 def _shown_path(path: str, failed: str, extra: dict) -> str:
@@ -58,18 +49,13 @@ def _shown_path(path: str, failed: str, extra: dict) -> str:
 
 def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome:
     """Extract and normalize one file. Bad input -> status 'bad_input' with a
-    one-line reason; anything unexpected -> 'internal_error' with the traceback."""
+    one-line reason; anything unexpected -> 'internal_error' with the traceback.
+
+    No time or memory limit is enforced here: `cli.worker` runs this in a worker
+    process that the parent kills when it runs over."""
     start = time.perf_counter()
     out = Outcome(path=path, sha256=sha256)
-    use_alarm = opts.limits.max_seconds and hasattr(signal, "SIGALRM")
-    old = None
     try:
-        if use_alarm:
-            try:
-                old = signal.signal(signal.SIGALRM, _alarm)
-                signal.setitimer(signal.ITIMER_REAL, opts.limits.max_seconds)
-            except ValueError:  # not in the main thread
-                use_alarm = False
         fmt = sniff_format(path)
         out.sha256 = out.sha256 or sha256_of(path)
         source = Path(path)
@@ -101,19 +87,13 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
         out.status = "extracted"
     except InputError as exc:
         out.status, out.message = "bad_input", f"{_shown_path(path, exc.path, out.extra)}: {exc.reason}"
-    except _Timeout:
-        out.status = "bad_input"
-        out.message = f"{path}: took longer than {opts.limits.max_seconds:.0f} s to read (--timeout)"
     except MemoryError:
-        out.status, out.message = "bad_input", f"{path}: ran out of memory while reading it"
+        out.doc = None
+        out.status, out.message = "bad_input", f"{path}: ran out of memory while reading it (over --max-memory-mb)"
     except Exception as exc:  # noqa: BLE001 - the CLI boundary reports it
         out.status = "internal_error"
         out.message = f"{path}: internal error ({type(exc).__name__}: {exc})"
         out.traceback = traceback.format_exc()
     finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            if old is not None:
-                signal.signal(signal.SIGALRM, old)
         out.seconds = time.perf_counter() - start
     return out

@@ -31,7 +31,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from extract.reader import ZIP_ERRORS, InputError, sniff_format
+from extract.reader import ZIP_ERRORS, InputError, check_zip_sizes, sniff_format
 from extract.signatures import (
     CHAIN_NOT_VERIFIED,
     SignatureInfo,
@@ -120,10 +120,11 @@ def _check_name(path, name: str) -> None:
 
 def _check_entries(path, zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     infos = zf.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise InputError(path, f"has {len(infos)} entries in the container, over the limit of {MAX_ENTRIES}")
+    check_zip_sizes(
+        path, infos, whole="container", noun="container entry", max_entries=MAX_ENTRIES,
+        max_total=MAX_TOTAL_BYTES, max_ratio=MAX_RATIO, ratio_min_bytes=RATIO_MIN_BYTES,
+    )
     seen: set[str] = set()
-    total = 0
     for info in infos:
         name = info.filename
         _check_name(path, name)
@@ -134,23 +135,6 @@ def _check_entries(path, zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
             raise InputError(path, f"has a container entry that is a symbolic link ({name!r})")
         if info.flag_bits & 0x1:
             raise InputError(path, f"has an encrypted container entry ({name!r})")
-        total += info.file_size
-        if info.file_size > MAX_TOTAL_BYTES:
-            raise InputError(
-                path,
-                f"container entry {name!r} declares {info.file_size / _MIB:.1f} MiB uncompressed, "
-                f"over the limit of {MAX_TOTAL_BYTES / _MIB:.0f} MiB",
-            )
-        if total > MAX_TOTAL_BYTES:
-            raise InputError(
-                path, f"container unpacks to more than {MAX_TOTAL_BYTES / _MIB:.0f} MiB in total (the limit)"
-            )
-        if info.file_size >= RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise InputError(
-                path,
-                f"container entry {name!r} is compressed {info.file_size / max(info.compress_size, 1):.0f}:1, "
-                f"over the limit of {MAX_RATIO}:1 (a zip bomb?)",
-            )
     return infos
 
 

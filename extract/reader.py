@@ -40,6 +40,92 @@ class Limits:
     max_seconds: float = 300.0  # per file, extraction and normalization together
 
 
+# ------------------------------------------------------------------ ZIP limits
+
+_MIB = 1024 * 1024
+# A DOCX is a ZIP whose parts python-docx inflates whole: they are checked first.
+# A Word file holds a few dozen parts (a few hundred with many images); its XML
+# compresses up to ~30:1 (styles.xml), a zip bomb ~1000:1.
+DOCX_MAX_PARTS = 1000
+DOCX_MAX_TOTAL_BYTES = 256 * _MIB
+DOCX_MAX_RATIO = 200
+# How much of an XML part's start is read to find its root element (and any DTD).
+XML_PROLOG_BYTES = 1 * _MIB
+
+
+def check_zip_sizes(
+    path, infos: list[zipfile.ZipInfo], *, whole: str, noun: str, max_entries: int, max_total: int,
+    max_ratio: int, ratio_min_bytes: int,
+) -> None:
+    """Count, declared sizes and compression ratio of a ZIP's members, from its
+    directory, before anything is inflated. zipfile never inflates more than a
+    member declares, so these bound what reading it can cost."""
+    if len(infos) > max_entries:
+        raise InputError(path, f"has {len(infos)} entries in the {whole}, over the limit of {max_entries}")
+    total = 0
+    for info in infos:
+        name = info.filename
+        total += info.file_size
+        if info.file_size > max_total:
+            raise InputError(
+                path,
+                f"{noun} {name!r} declares {info.file_size / _MIB:.1f} MiB uncompressed, "
+                f"over the limit of {max_total / _MIB:.0f} MiB",
+            )
+        if total > max_total:
+            raise InputError(path, f"{whole} unpacks to more than {max_total / _MIB:.0f} MiB in total (the limit)")
+        if info.file_size >= ratio_min_bytes and info.file_size > max_ratio * max(info.compress_size, 1):
+            raise InputError(
+                path,
+                f"{noun} {name!r} is compressed {info.file_size / max(info.compress_size, 1):.0f}:1, "
+                f"over the limit of {max_ratio}:1 (a zip bomb?)",
+            )
+
+
+def _xml_has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool | None:
+    """Whether an XML part declares a DTD, read only up to its root element; None
+    when the part is not XML (an image) or its root is not within the first MiB."""
+    from lxml import etree
+
+    parser = etree.XMLPullParser(
+        events=("start",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    read = 0
+    with zf.open(info) as fh:
+        while read < XML_PROLOG_BYTES and (chunk := fh.read(1 << 14)):
+            read += len(chunk)
+            try:
+                parser.feed(chunk)
+                events = list(parser.read_events())
+            except etree.XMLSyntaxError:
+                return None
+            if events:
+                tree = events[0][1].getroottree()
+                return tree.docinfo.internalDTD is not None or bool(tree.docinfo.doctype)
+    return None
+
+
+def check_docx_zip(path) -> None:
+    """Refuse a DOCX whose parts would inflate past the limits, or that carries a
+    DTD (Word never writes one; python-docx would silently drop its entities)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            check_zip_sizes(
+                path, infos, whole="DOCX", noun="DOCX part", max_entries=DOCX_MAX_PARTS,
+                max_total=DOCX_MAX_TOTAL_BYTES, max_ratio=DOCX_MAX_RATIO, ratio_min_bytes=_MIB,
+            )
+            for info in infos:
+                if info.flag_bits & 0x1:
+                    raise InputError(path, f"has an encrypted DOCX part ({info.filename!r})")
+                if _xml_has_dtd(zf, info):
+                    raise InputError(
+                        path, f"DOCX part {info.filename!r} has a DTD (<!DOCTYPE>), which Word never writes; not read"
+                    )
+    except ZIP_ERRORS as exc:
+        raise InputError(path, f"is a damaged DOCX ({type(exc).__name__}: {exc})") from None
+
+
 def sha256_of(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -125,6 +211,7 @@ def read_document(
     if fmt == "docx":
         if engine not in ("auto", "docx"):
             raise InputError(p, f"is a DOCX; engine {engine!r} reads only PDFs")
+        check_docx_zip(p)  # sizes, ratio and count of the parts before anything is inflated
         doc = _read_docx(p, p, revisions)
     elif fmt in ("odt", "doc"):
         if engine not in ("auto", "docx"):
@@ -133,6 +220,7 @@ def read_document(
 
         try:
             with converted_to_docx(p, fmt, limits.max_seconds) as converted:
+                check_docx_zip(converted)
                 doc = _read_docx(converted, p, revisions)
         except ConversionError as exc:
             raise InputError(p, str(exc)) from None
@@ -163,4 +251,6 @@ def _read_docx(source: Path, shown: Path, revisions: str) -> ExtractedDocument:
     except DocxLimitError as exc:
         raise InputError(shown, str(exc)) from None
     except (*ZIP_ERRORS, KeyError, ValueError, XMLSyntaxError, PackageNotFoundError) as exc:
+        if "Memory allocation failed" in str(exc):  # libxml2 under the worker's memory cap
+            raise MemoryError from None
         raise InputError(shown, f"is a damaged DOCX ({type(exc).__name__}: {exc})") from None

@@ -63,11 +63,27 @@ def convert(soffice: str, src: Path, target: str, outdir: Path, timeout: float) 
     return produced
 
 
+def _child_setup() -> None:  # pragma: no cover - runs in the forked child
+    """LibreOffice reserves far more address space than the reading worker's cap
+    (cli/worker.py lowers only the soft limit): give it the hard limit back; and let
+    it die with the worker that started it (Linux), so a killed worker leaves none."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _run(cmd: list[str], timeout: float) -> None:
     # A session of its own, so that a timeout ends soffice.bin too, not only the
     # launcher; and so that the pipeline's own alarm cannot leave it running.
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL, start_new_session=True,
+                            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_child_setup,
                             env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"})
     deadline = time.monotonic() + (timeout if timeout and timeout > 0 else 300.0)
     try:

@@ -20,6 +20,7 @@ import fcntl
 import hashlib
 import os
 import re
+from glob import escape as glob_escape
 import shutil
 import time
 from collections.abc import Iterator
@@ -168,6 +169,11 @@ class WriteSession:
         self.changed = False  # only a session that loaded something replaces the file
         self.upgraded: list[int] = []  # schema migrations applied to this copy
 
+    def loaded_as(self, sha256: str | None) -> int | None:
+        """The document_id already holding these bytes, if any (checked under the lock)."""
+        row = self.con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        return row[0] if row else None
+
     def load(self, doc: NormalizedDocument, *, force: bool = False, extra: dict | None = None) -> LoadResult:
         """Insert one document in one transaction; on any error nothing of it stays."""
         con = self.con
@@ -190,6 +196,7 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
     lock = _lock(path, wait)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
+        _remove_dead_copies(path)
         for stale in (tmp, Path(str(tmp) + ".wal")):
             stale.unlink(missing_ok=True)
         if path.exists():
@@ -217,6 +224,28 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
 
 
 _CONTENT_TABLES = ("annex_tables", "activities", "indicators", "activity_parties", "reconciliation_checks", "text_balance")
+
+
+def _pid_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _remove_dead_copies(path: Path) -> None:
+    """The copies (and their .wal) of writers that were killed before they could
+    remove them: only those whose process is gone, so a live writer's is never touched."""
+    prefix = f"{path.name}.tmp-"
+    for leftover in path.parent.glob(f"{glob_escape(prefix)}*"):
+        pid = leftover.name[len(prefix):].removesuffix(".wal")
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_gone(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
 
 
 def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) -> LoadResult:
@@ -410,7 +439,10 @@ def _insert_many(con, table: str, fields: list[str], rows: list[tuple], types: d
     try:
         con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _batch")
     finally:
-        con.unregister("_batch")
+        try:
+            con.unregister("_batch")
+        except duckdb.Error:  # the transaction already failed: keep the insert's own error
+            pass
 
 
 # ------------------------------------------------------------------ reading

@@ -7,6 +7,7 @@ typed column, with a finding that says why.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import asdict
 
@@ -28,7 +29,16 @@ from normalize.model import (
     Party,
     TableRecord,
 )
-from normalize.parse import code_level, parse_amount, parse_date_range, parse_number, split_code
+from normalize.parse import (
+    MAX_DECIMAL,
+    Parsed,
+    code_level,
+    fits_decimal,
+    parse_amount,
+    parse_date_range,
+    parse_number,
+    split_code,
+)
 from normalize.parties import municipality_in_text, split_parties
 from normalize.tree import assign_tree
 
@@ -73,6 +83,51 @@ def _responsible_kov(activities: list[Activity]) -> str | None:
     return kov if n * 2 > len(activities) else None
 
 
+# Characters that change how a cell reads without being visible: C0/C1 controls
+# (other than line breaks and tabs) and format characters such as the bidi overrides
+# (U+202E makes "ELVL" display as "LVLE"), isolates, marks and zero-width ones.
+_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\u00ad"}  # soft hyphen: Word's optional break
+
+
+def _hidden_characters(text: str) -> list[str]:
+    found = []
+    for ch in text:
+        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf") and ch not in found:
+            found.append(ch)
+    return found
+
+
+def _cell_findings(table_no: int, row_no: int, cells: list[str], findings: list[Finding]) -> None:
+    """A cell with invisible control or bidi characters: kept as written, reported."""
+    for cell in cells:
+        hidden = _hidden_characters(cell or "")
+        if hidden:
+            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'control')}" for c in hidden[:5])
+            findings.append(
+                Finding("control_character", "warning", f"the cell holds invisible characters: {names}",
+                        table_no, row_no, cell)
+            )
+
+
+def _checked_number(parsed: Parsed, what: str, table_no: int, row_no: int, raw: str, findings: list[Finding]) -> Parsed:
+    """A negative value is reported; one the DECIMAL(14, 2) column cannot hold is
+    kept raw only (typed value None), with an error finding."""
+    value = parsed.value
+    if value is None:
+        return parsed
+    if not fits_decimal(value):
+        findings.append(
+            Finding("value_out_of_range", "error",
+                    f"{what} {value} is beyond what the warehouse holds (±{MAX_DECIMAL}); kept as written",
+                    table_no, row_no, raw)
+        )
+        return Parsed(None, None, parsed.note)
+    if value < 0:
+        rule = "negative_amount" if what == "amount" else "negative_target"
+        findings.append(Finding(rule, "error", f"{what} is negative: {value}", table_no, row_no, raw))
+    return parsed
+
+
 def _date_findings(
     table_no: int, row_no: int, what: str, raw: str, parsed, findings: list[Finding]
 ) -> None:
@@ -102,6 +157,8 @@ def _normalize_schedule(
         period = parse_date_range(period_raw)
         amount = parse_amount(amount_raw)
         t = table.no
+        amount = _checked_number(amount, "amount", t, row_no, amount_raw, findings)
+        _cell_findings(t, row_no, cells, findings)
         _date_findings(t, row_no, "Tegevuse üldajaraam", frame_raw, frame, findings)
         _date_findings(t, row_no, "period in the plan year", period_raw, period, findings)
         if amount.problem:
@@ -195,6 +252,20 @@ def _normalize_schedule(
     recs = reconcile(table.no, nodes)
     findings.extend(schedule_findings(table, columns, acts, recs))  # OCR: confidences, misreads
     for rec in recs:
+        if not (fits_decimal(rec.children_sum) and fits_decimal(rec.difference)):
+            # The sum is right (Decimal), but no column can hold it: reported, not stored.
+            findings.append(
+                Finding(
+                    "sum_out_of_range",
+                    "error",
+                    f"the sum of the {rec.children} children, {rec.children_sum}, or its difference from the "
+                    f"row's amount is beyond what the warehouse holds (±{MAX_DECIMAL}); not reconciled",
+                    table.no,
+                    rec.row_no,
+                    rec.code,
+                )
+            )
+            continue
         out.reconciliation.append(rec)
         if rec.status == "mismatch":
             findings.append(
@@ -229,6 +300,9 @@ def _normalize_indicators(table: RawTable, columns: dict[str, int], out: Normali
         for raw, parsed, what in ((t1_raw, t1, "plan-year target"), (t2_raw, t2, "2029 target")):
             if parsed.problem:
                 out.findings.append(Finding("unparseable_target", "error", f"{what}: {parsed.problem}", table.no, row_no, raw))
+        t1 = _checked_number(t1, "plan-year target", table.no, row_no, t1_raw, out.findings)
+        t2 = _checked_number(t2, "2029 target", table.no, row_no, t2_raw, out.findings)
+        _cell_findings(table.no, row_no, cells, out.findings)
         if t1.value is not None and t2.value is not None and t1.value > t2.value:
             out.findings.append(
                 Finding("target_decreases", "info", f"plan-year target {t1.value} is higher than the 2029 target {t2.value}", table.no, row_no)

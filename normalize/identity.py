@@ -17,7 +17,7 @@ from normalize.parse import parse_date
 
 _DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
 _DIRECTIVE_RE = re.compile(
-    rf"(?P<amend>muudetud\s+)?(?:\S+\s+)?(?P<date>{_DATE})\.?\s+(?:a\.\s+)?käskkirja(?:ga)?\s+nr\s*(?P<no>\d+)",
+    rf"(?P<amend>muudetud\s+)?(?:\S+\s+)?(?P<date>{_DATE})\.?\s+(?:a\.\s+)?käskkirja(?:ga)?\s+nr\s*(?P<no>\d{{1,9}})(?!\d)",  # fits INTEGER
     re.IGNORECASE,
 )
 _PERIOD_RE = re.compile(

@@ -76,6 +76,15 @@ def parse_amount(text: str | None) -> Parsed[Decimal]:
     return Parsed(value, None, note)
 
 
+# The largest magnitude the warehouse's DECIMAL(14, 2) columns hold (sql/schema.sql).
+MAX_DECIMAL = Decimal("999999999999.99")
+
+
+def fits_decimal(value: Decimal | None) -> bool:
+    """Whether a DECIMAL(14, 2) column can hold `value` (None always fits)."""
+    return value is None or abs(value) <= MAX_DECIMAL
+
+
 def parse_number(text: str | None) -> Parsed[Decimal]:
     """An indicator target: an integer or decimal written like an amount."""
     parsed = parse_amount(text)
