@@ -2,10 +2,13 @@
 
 - Versions of an annex (one `annex_key`) are numbered by what the document says:
   the original (no "muudetud … käskkirjaga" line) is version 1, amendments follow
-  by the amending directive's date, then its number. Only where two versions say
-  the same (two originals, or two amendments by the same directive) does arrival
-  order (document_id) decide, and a warning finding `version_order_by_arrival`
-  says so. Numbers are recomputed whenever a version is added, so loading an older
+  by the amending directive's date, then its number. Where two versions say the
+  same (two originals, or two amendments by the same directive), a reading by OCR
+  of a scan goes before a reading of a text layer (so the latest is the reading
+  to trust, and any order of arrival gives the same warehouse), with a warning
+  `ocr_reading_differs`; only where that does not decide either does arrival order
+  (document_id) decide, and a warning finding `version_order_by_arrival` says so.
+  Numbers are recomputed whenever a version is added, so loading an older
   version after a newer one never changes which one is latest.
 - The rows of a version are read from its best file: a signed one (signature not
   broken) before an unsigned one, a PDF (page numbers to look up) before a DOCX,
@@ -17,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 ARRIVAL_RULE = "version_order_by_arrival"
+OCR_ORDER_RULE = "ocr_reading_differs"
 
 
 def _amendment(no, date) -> str:
@@ -28,9 +32,11 @@ def _amendment(no, date) -> str:
 def renumber(con, annex_key: str) -> None:
     """Number the versions of one annex by the document, arrival order last."""
     rows = con.execute(
-        """SELECT document_id, version, amended_by_no, amended_by_date FROM documents WHERE annex_key = ?
+        """SELECT document_id, version, amended_by_no, amended_by_date, coalesce(engine LIKE '%ocr%', false)
+           FROM documents WHERE annex_key = ?
            ORDER BY (amended_by_no IS NOT NULL OR amended_by_date IS NOT NULL),
-                    amended_by_date NULLS LAST, amended_by_no NULLS LAST, document_id""",
+                    amended_by_date NULLS LAST, amended_by_no NULLS LAST,
+                    coalesce(engine LIKE '%ocr%', false) DESC, document_id""",
         [annex_key],
     ).fetchall()
     for n, (document_id, version, *_rest) in enumerate(rows, start=1):
@@ -39,21 +45,28 @@ def renumber(con, annex_key: str) -> None:
     ids = [r[0] for r in rows]
     if ids:
         con.execute(
-            f"DELETE FROM validation_issues WHERE rule = ? AND document_id IN ({','.join('?' * len(ids))})",
-            [ARRIVAL_RULE, *ids],
+            f"DELETE FROM validation_issues WHERE rule IN (?, ?) AND document_id IN ({','.join('?' * len(ids))})",
+            [ARRIVAL_RULE, OCR_ORDER_RULE, *ids],
         )
     same: dict[tuple, list[int]] = defaultdict(list)
-    for n, (_doc, _v, no, date) in enumerate(rows, start=1):
+    for n, (_doc, _v, no, date, _ocr) in enumerate(rows, start=1):
         same[(no, date)].append(n)
     for (no, date), versions in same.items():
         for earlier, later in zip(versions, versions[1:]):
-            document_id = rows[later - 1][0]
+            document_id, ocr_earlier, ocr_later = rows[later - 1][0], rows[earlier - 1][4], rows[later - 1][4]
+            if ocr_earlier and not ocr_later:
+                rule, why = OCR_ORDER_RULE, (
+                    f"version {earlier} was read by OCR from a scan and version {later} from a text layer, "
+                    f"so version {later} is put after it; the scan's reading may hold misreads (see its OCR findings)"
+                )
+            else:
+                rule, why = ARRIVAL_RULE, f"only their arrival order puts version {later} after version {earlier}"
             con.execute(
                 """INSERT INTO validation_issues (document_id, rule, severity, message)
                    VALUES (?, ?, 'warning', ?)""",
-                [document_id, ARRIVAL_RULE,
+                [document_id, rule,
                  f"versions {earlier} and {later} of this annex are both {_amendment(no, date)} but differ "
-                 f"in content; only their arrival order puts version {later} after version {earlier}"],
+                 f"in content; {why}"],
             )
 
 

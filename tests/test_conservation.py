@@ -119,7 +119,7 @@ def test_warehouse_view_and_check_summary(db, normalized):
 # ------------------------------------------------------------- lost words fire
 
 
-def test_words_taken_out_of_the_loaded_rows_fire(monkeypatch, db, normalized):
+def test_words_taken_out_of_the_loaded_rows_fire(monkeypatch, db, normalized, read_in_process):
     """A normalize that forgets one cell (Tabel 9 row 3's responsible party): the
     balance sees the two words missing, the warehouse and `check` say which."""
     real = normalize_pkg._normalize_schedule

@@ -287,7 +287,7 @@ def test_libreoffice_files_load_the_transcription(name, fmt, variant_dir, db, tr
     con.close()
 
 
-def test_odt_without_libreoffice_says_what_to_install(tmp_path, db, monkeypatch):
+def test_odt_without_libreoffice_says_what_to_install(tmp_path, db, monkeypatch, read_in_process):
     path = tmp_path / "lisa.odt"  # an OpenDocument text by its first member, as the format requires
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)

@@ -294,7 +294,7 @@ def test_scan_through_the_cli(scan, tmp_path):
     con.close()
 
 
-def test_missing_tesseract_is_a_one_line_error(monkeypatch, tmp_path, db):
+def test_missing_tesseract_is_a_one_line_error(monkeypatch, tmp_path, db, read_in_process):
     """No Estonian model: the scan is refused in one line that says what to install;
     the warehouse is not created."""
     import threading

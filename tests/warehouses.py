@@ -96,4 +96,11 @@ def cached(monkeypatch, extraction_cache):
     """The CLI, with each distinct file extracted once per session."""
     import cli.ingest
 
-    monkeypatch.setattr(cli.ingest, "process_file", cached_process_file(extraction_cache))
+    process = cached_process_file(extraction_cache)
+
+    # Read in this process (a worker would not see the cache); the limits of the
+    # reading workers are tested in tests/test_limits.py.
+    def in_process(tasks, opts, **kw):
+        return [process(path, opts, sha) for path, sha in tasks]
+
+    monkeypatch.setattr(cli.ingest, "run_workers", in_process)
