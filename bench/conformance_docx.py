@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cli.ingest import ingest_files  # noqa: E402
-from cli.pipeline import Options  # noqa: E402
+from pipeline import ingest_files  # noqa: E402
+from pipeline import Options  # noqa: E402
 from tests.expectations import compare, count_cells  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("docx_variants", ROOT / "samples" / "build" / "docx_variants.py")

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cli.ingest import ingest_files  # noqa: E402
-from cli.pipeline import Options  # noqa: E402
+from pipeline import ingest_files  # noqa: E402
+from pipeline import Options  # noqa: E402
 
 PDF = ROOT / "samples" / "annex-2025.pdf"
 DOCX = ROOT / "samples" / "annex-2025.docx"
@@ -184,8 +184,8 @@ def make_long(src: Path, times: int, dest: Path) -> Path:
 RSS_SNIPPET = """
 import sys, tempfile, os
 sys.path.insert(0, sys.argv[1])
-from cli.ingest import ingest_files
-from cli.pipeline import Options
+from pipeline import ingest_files
+from pipeline import Options
 d = tempfile.mkdtemp()
 out = ingest_files([sys.argv[2]], os.path.join(d, 'w.duckdb'), Options(engine=sys.argv[3]))
 assert out[0].status == 'loaded', out[0].message

@@ -30,10 +30,9 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.output import dumps, output_options, print_rows, stdout_console
-from cli.ingest import ingest_files
-from cli.pipeline import Options, Outcome
 from extract.reader import ENGINES, Limits, sha256_of
 from load import StatementRefused, WarehouseBusy, WarehouseError, analyst_query, loaded_documents, query
+from pipeline import Options, Outcome, ingest_files
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

@@ -35,13 +35,13 @@ def read_in_process(monkeypatch):
     """Ingest reads each file in this process instead of a worker: for a test that
     monkeypatches extract/normalize code, which workers (forked from a server
     started before the patch) would not see. No memory or time limit applies."""
-    import cli.ingest
-    from cli.pipeline import process_file
+    import pipeline.batch
+    from pipeline.file import process_file
 
     def in_process(tasks, opts, **kw):
         return [process_file(path, opts, sha) for path, sha in tasks]
 
-    monkeypatch.setattr(cli.ingest, "run_workers", in_process)
+    monkeypatch.setattr(pipeline.batch, "run_workers", in_process)
 
 
 # CI runs the property and fuzz tests with a fixed seed, so that a run is reproducible;

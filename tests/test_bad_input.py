@@ -205,14 +205,14 @@ def test_limits_are_named_in_the_error(tmp_path, loaded_db):
 
 
 def test_internal_error_is_caught_and_logged(tmp_path, monkeypatch, read_in_process):
-    import cli.pipeline
+    import pipeline.file
 
     def boom(*a, **k):
         raise ZeroDivisionError("a bug")
 
     # read_in_process: workers would not see the patch (a worker's own errors are
     # tested in test_limits.py).
-    monkeypatch.setattr(cli.pipeline, "normalize_document", boom)
+    monkeypatch.setattr(pipeline.file, "normalize_document", boom)
     monkeypatch.setenv("ANNEX_LOG_DIR", str(tmp_path))
     db = tmp_path / "w.duckdb"
     result = run_cli(str(DOCX), "--db", str(db))

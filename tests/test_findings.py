@@ -82,6 +82,18 @@ EXPECTED_ON_SAMPLE = {
     (5, 3, "missing_parent"),
     (7, 3, "missing_parent"),
     (7, 4, "missing_parent"),
+    # "Tabel 7 lists 3.5.1.4.2.1 and 3.5.1.4.2.2 without a 3.5.1.4.2 row": row 5
+    # (3.5.1.4.3) follows 3.5.1.4.1 with no 3.5.1.4.2 between them.
+    (7, 5, "numbering_gap"),
+    # "activity codes written with a trailing dot" (Tabel 11, 14, 15, 16).
+    (11, 6, "code_trailing_dot"),  # 3.5.2.1.2.1.
+    *((14, r, "code_trailing_dot") for r in (2, 5, 6, 7, 8, 9)),  # 3.5.2.1.1., 3.5.2.1.1.3., 3.5.2.1.3., ...
+    (15, 6, "code_trailing_dot"),  # 3.5.2.1.2.1.
+    (16, 6, "code_trailing_dot"),  # 3.5.2.1.2.1.
+    # "Tabel 11 row N: plan-period start 2023-01-01 ...": those rows' üldajaraam
+    # starts 01.02.2023 (their cells), so the plan-year period starts a month before
+    # the activity's own framework period too.
+    *((11, r, "period_outside_frame") for r in (3, 4, 6, 7, 9, 11)),
 }
 
 
@@ -96,7 +108,8 @@ def sample_db(tmp_path_factory):
 def test_findings_cover_every_row_level_anomaly(sample_db):
     con = duckdb.connect(str(sample_db), read_only=True)
     got = set(con.execute("SELECT table_no, row_no, rule FROM validation_issues").fetchall())
-    assert EXPECTED_ON_SAMPLE - got == set()
+    # Both ways: a missed anomaly and a spurious finding each fail it.
+    assert {"missed": EXPECTED_ON_SAMPLE - got, "spurious": got - EXPECTED_ON_SAMPLE} == {"missed": set(), "spurious": set()}
 
 
 def test_no_error_findings_and_every_parent_reconciles(sample_db):

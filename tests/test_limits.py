@@ -127,8 +127,8 @@ def test_timeout_kills_the_worker_and_the_good_file_still_loads(tmp_path):
 
 
 def test_an_error_inside_a_worker_comes_back_as_an_outcome():
-    from cli.pipeline import Options
-    from cli.worker import run_workers
+    from pipeline.file import Options
+    from pipeline.worker import run_workers
     from extract.reader import Limits
 
     # A bug stand-in: a page limit that is not a number.
@@ -137,10 +137,10 @@ def test_an_error_inside_a_worker_comes_back_as_an_outcome():
 
 
 def test_the_writer_lock_is_free_while_files_are_read(tmp_path, monkeypatch):
-    import cli.ingest
+    import pipeline.batch
 
     db = tmp_path / "w.duckdb"
-    real = cli.ingest.run_workers
+    real = pipeline.batch.run_workers
     seen = []
 
     def checking(*a, **k):
@@ -149,7 +149,7 @@ def test_the_writer_lock_is_free_while_files_are_read(tmp_path, monkeypatch):
             seen.append("free")
         return real(*a, **k)
 
-    monkeypatch.setattr(cli.ingest, "run_workers", checking)
+    monkeypatch.setattr(pipeline.batch, "run_workers", checking)
     assert run_cli(str(DOCX), "--db", str(db), "-q").exit_code == 0
     assert seen == ["free"]
 

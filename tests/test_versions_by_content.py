@@ -303,7 +303,7 @@ def _reading(extraction_cache, path: Path):
     """The cached reading of a sample, as the loader gets it."""
     import copy
 
-    from cli.pipeline import Options
+    from pipeline.file import Options
     from tests.warehouses import cached_process_file
 
     return copy.deepcopy(cached_process_file(extraction_cache)(str(path), Options()))

@@ -70,9 +70,9 @@ def logical_content(db: Path) -> dict[str, list[tuple]]:
 
 
 def cached_process_file(cache: dict):
-    """A stand-in for cli.ingest.process_file that extracts each distinct file
+    """A stand-in for pipeline.file.process_file that extracts each distinct file
     (by sha256) once per test session."""
-    from cli.pipeline import process_file
+    from pipeline.file import process_file
     from extract.reader import sha256_of
 
     def process(path, opts, sha256=None):
@@ -94,7 +94,7 @@ def extraction_cache() -> dict:
 @pytest.fixture
 def cached(monkeypatch, extraction_cache):
     """The CLI, with each distinct file extracted once per session."""
-    import cli.ingest
+    import pipeline.batch
 
     process = cached_process_file(extraction_cache)
 
@@ -103,4 +103,4 @@ def cached(monkeypatch, extraction_cache):
     def in_process(tasks, opts, **kw):
         return [process(path, opts, sha) for path, sha in tasks]
 
-    monkeypatch.setattr(cli.ingest, "run_workers", in_process)
+    monkeypatch.setattr(pipeline.batch, "run_workers", in_process)

@@ -2,7 +2,7 @@
 
 The warehouse is written by this process only, after every file has been read:
 each file is extracted and normalized in a worker process of its own under memory
-and time limits (`cli.worker`; `--jobs N` at a time), which hands back plain records.
+and time limits (`pipeline.worker`; `--jobs N` at a time), which hands back plain records.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import traceback
 
 from rich.console import Console
 
-from cli.pipeline import Options, Outcome
-from cli.worker import run_workers
+from pipeline.file import Options, Outcome
+from pipeline.worker import run_workers
 from extract.reader import sha256_of
 from load import loaded_documents, write_session
 

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
 
-from cli.pipeline import Options, Outcome, process_file
+from pipeline.file import Options, Outcome, process_file
 
 # A worker may add this much memory to what it starts with (~80 MB: the readers'
 # imports, shared with the fork server) while reading one file; the sample annex
@@ -51,7 +51,7 @@ WORK_PREFIX = "annex-work-"
 # safe across such a fork).
 START_METHOD = "forkserver"
 PRELOAD = [
-    "cli.pipeline", "extract.docx_engine", "extract.pdf.pdfium_engine", "extract.container",
+    "pipeline.file", "extract.docx_engine", "extract.pdf.pdfium_engine", "extract.container",
     "extract.signatures", "pypdfium2", "docx",
 ]
 

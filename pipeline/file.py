@@ -51,7 +51,7 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
     """Extract and normalize one file. Bad input -> status 'bad_input' with a
     one-line reason; anything unexpected -> 'internal_error' with the traceback.
 
-    No time or memory limit is enforced here: `cli.worker` runs this in a worker
+    No time or memory limit is enforced here: `pipeline.worker` runs this in a worker
     process that the parent kills when it runs over."""
     start = time.perf_counter()
     out = Outcome(path=path, sha256=sha256)
