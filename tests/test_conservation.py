@@ -15,7 +15,7 @@ import docx
 import duckdb
 import pytest
 
-import normalize as normalize_pkg
+import normalize.document as normalize_document_module
 from extract.reader import read_document
 from load import write_session
 from normalize import normalize_document
@@ -122,7 +122,7 @@ def test_warehouse_view_and_check_summary(db, normalized):
 def test_words_taken_out_of_the_loaded_rows_fire(monkeypatch, db, normalized, read_in_process):
     """A normalize that forgets one cell (Tabel 9 row 3's responsible party): the
     balance sees the two words missing, the warehouse and `check` say which."""
-    real = normalize_pkg._normalize_schedule
+    real = normalize_document_module.normalize_schedule
 
     def forgetful(table, *args, **kwargs):
         acts = real(table, *args, **kwargs)
@@ -130,7 +130,7 @@ def test_words_taken_out_of_the_loaded_rows_fire(monkeypatch, db, normalized, re
             acts[2].responsible = None
         return acts
 
-    monkeypatch.setattr(normalize_pkg, "_normalize_schedule", forgetful)
+    monkeypatch.setattr(normalize_document_module, "normalize_schedule", forgetful)
     doc = normalized("annex-2025.docx")[0]
     lost = doc.table(9).rows[2].cells[4]
     assert lost == "Tartu linn"  # the transcription's cell
