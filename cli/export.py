@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from cli.labels import label
-from cli.main import DB_OPTION, _fail_warehouse, main
+from cli.app import DB_OPTION, _fail_warehouse, main
 from load import WarehouseError
 
 PERSONAL_COLUMNS = {"personal_code"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.main import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
+from cli.app import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
 from load import WarehouseError
 
 

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from cli.main import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
+from cli.app import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
 from cli.output import output_options, print_rows
 from load import WarehouseError, query
 

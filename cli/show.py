@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from cli.main import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
+from cli.app import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
 from cli.output import dumps, stdout_console
 from load import WarehouseError
 

@@ -31,6 +31,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from extract.model import Container
 from extract.reader import ZIP_ERRORS, InputError, check_zip_sizes, sniff_format
 from extract.signatures import (
     CHAIN_NOT_VERIFIED,
@@ -331,11 +332,11 @@ def _xades_signatures(path, name: str, data: bytes, member: str) -> list[Signatu
 
 # ------------------------------------------------------------------ the entry point
 
-def open_container(path: str | Path, member: str | None = None) -> tuple[Path, str, dict]:
+def open_container(path: str | Path, member: str | None = None) -> tuple[Path, str, Container]:
     """Check the container, write out the annex, read its signatures.
 
-    Returns (the member's path in a temporary directory, 'pdf' | 'docx',
-    {"container": "asice", "member": name, "signatures": [SignatureInfo…]})."""
+    Returns (the member's path in a temporary directory, 'pdf' | 'docx', a Container
+    naming the member and holding the signatures)."""
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -375,4 +376,4 @@ def open_container(path: str | Path, member: str | None = None) -> tuple[Path, s
         signatures.extend(pades)
     if not signatures:
         signatures = [unsigned(container="asice")]
-    return target, fmt, {"container": "asice", "member": chosen, "signatures": signatures}
+    return target, fmt, Container(member=chosen, signatures=signatures)

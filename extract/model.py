@@ -9,6 +9,8 @@ normalize's job.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -94,6 +96,55 @@ class ExtractedDocument:
     blocks: list[Block] = field(default_factory=list)
     tables: list[RawTable] = field(default_factory=list)
     notes: list[ExtractionNote] = field(default_factory=list)
+    # About the file, not its content (the pipeline fills them in): the container it
+    # came in, and its signatures (None: not read, e.g. a bare DOCX).
+    container: Container | None = None
+    signatures: list[SignatureInfo] | None = None
 
     def table(self, no: int) -> RawTable | None:
         return next((t for t in self.tables if t.no == no), None)
+
+
+@dataclass
+class SignatureInfo:
+    """One signature of a file, or one row saying the file is unsigned.
+
+    intact / covers_whole_file are None when not checked (container XAdES
+    signatures, unreadable or absent signatures)."""
+
+    signer: str | None
+    signing_time: dt.datetime | None  # naive UTC
+    intact: bool | None
+    covers_whole_file: bool | None
+    container: str | None  # 'pdf' (PAdES) | 'asice' (XAdES) | None when unsigned
+    note: str | None
+    # Personal identification code, kept apart from the name so that exports can
+    # leave it out; taken from the certificate's CN ("MAASIKAS,MARI,48001019909").
+    personal_code: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.personal_code is None and self.signer:
+            self.signer, self.personal_code = split_personal_code(self.signer)
+
+
+# The last comma-separated part of an ID-card CN: 11 digits (Estonian isikukood),
+# or an ETSI semantics identifier (PNOEE-…, PNOLV-…).
+_PERSONAL_CODE = re.compile(r"^(?P<name>.*?)\s*,\s*(?P<code>(?:PNO[A-Z]{2}-)?\d{6}-?\d{4,5})$")
+
+
+def split_personal_code(cn: str) -> tuple[str, str | None]:
+    """'MAASIKAS,MARI,48001019909' -> ('MAASIKAS,MARI', '48001019909')."""
+    m = _PERSONAL_CODE.match(cn.strip())
+    if not m or not m.group("name"):
+        return cn, None
+    return m.group("name"), m.group("code")
+
+
+@dataclass
+class Container:
+    """The DigiDoc container a document was taken out of: which data file, and the
+    container's signatures (with a PDF member's own)."""
+
+    member: str
+    signatures: list[SignatureInfo]
+    kind: str = "asice"

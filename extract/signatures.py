@@ -20,51 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import mmap
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from extract.model import SignatureInfo, split_personal_code  # noqa: F401 - the records live in extract/model.py
 from extract.reader import InputError
-from normalize.model import Finding
 
 UNSIGNED = "unsigned"
 UNREADABLE = "signatures not readable"
 CHAIN_NOT_VERIFIED = "certificate chain not verified"
-
-
-@dataclass
-class SignatureInfo:
-    """One signature of a file, or one row saying the file is unsigned.
-
-    intact / covers_whole_file are None when not checked (container XAdES
-    signatures, unreadable or absent signatures)."""
-
-    signer: str | None
-    signing_time: dt.datetime | None  # naive UTC
-    intact: bool | None
-    covers_whole_file: bool | None
-    container: str | None  # 'pdf' (PAdES) | 'asice' (XAdES) | None when unsigned
-    note: str | None
-    # Personal identification code, kept apart from the name so that exports can
-    # leave it out; taken from the certificate's CN ("MAASIKAS,MARI,48001019909").
-    personal_code: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.personal_code is None and self.signer:
-            self.signer, self.personal_code = split_personal_code(self.signer)
-
-
-# The last comma-separated part of an ID-card CN: 11 digits (Estonian isikukood),
-# or an ETSI semantics identifier (PNOEE-…, PNOLV-…).
-_PERSONAL_CODE = re.compile(r"^(?P<name>.*?)\s*,\s*(?P<code>(?:PNO[A-Z]{2}-)?\d{6}-?\d{4,5})$")
-
-
-def split_personal_code(cn: str) -> tuple[str, str | None]:
-    """'MAASIKAS,MARI,48001019909' -> ('MAASIKAS,MARI', '48001019909')."""
-    m = _PERSONAL_CODE.match(cn.strip())
-    if not m or not m.group("name"):
-        return cn, None
-    return m.group("name"), m.group("code")
 
 
 def unsigned(container: str | None = None) -> SignatureInfo:
@@ -225,34 +188,9 @@ def require_intact(path: str | Path, signatures: list[SignatureInfo]) -> None:
         raise InputError(path, "is not signed (--require-signature)")
 
 
-def _who(s: SignatureInfo) -> str:
+def signed_by(s: SignatureInfo) -> str:
     when = f" at {s.signing_time:%Y-%m-%d %H:%M} UTC" if s.signing_time else ""
     return f"signature by {s.signer or 'an unknown signer'}{when}"
-
-
-def signature_findings(signatures: list[SignatureInfo]) -> list[Finding]:
-    """Findings for validation_issues: modified (error), partial (warning),
-    unsigned (info), unreadable (warning)."""
-    out: list[Finding] = []
-    for s in signatures:
-        if is_unsigned(s):
-            what = "container has no signatures" if s.container else "file is not signed"
-            out.append(Finding("unsigned", "info", f"the {what}"))
-        elif is_unreadable(s):
-            out.append(Finding("signature_unreadable", "warning", s.note or UNREADABLE))
-        elif s.intact is False:
-            out.append(Finding(
-                "signature_modified", "error",
-                f"{_who(s)} no longer matches the file: it was changed after signing",
-                raw_text=s.note,
-            ))
-        elif s.covers_whole_file is False:
-            out.append(Finding(
-                "signature_partial", "warning",
-                f"{_who(s)} does not cover the whole file: it was changed or added to after signing",
-                raw_text=s.note,
-            ))
-    return out
 
 
 def describe(signatures: list[SignatureInfo]) -> list[str]:
@@ -268,5 +206,5 @@ def describe(signatures: list[SignatureInfo]) -> list[str]:
         state = {True: "intact", False: "CHANGED AFTER SIGNING", None: "not verified"}[s.intact]
         if s.covers_whole_file is False and s.intact is not False:
             state += ", does not cover the whole file"
-        lines.append(f"{s.container or ''} {_who(s)}: {state} ({CHAIN_NOT_VERIFIED})".strip())
+        lines.append(f"{s.container or ''} {signed_by(s)}: {state} ({CHAIN_NOT_VERIFIED})".strip())
     return lines

@@ -174,12 +174,12 @@ class WriteSession:
         row = self.con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
         return row[0] if row else None
 
-    def load(self, doc: NormalizedDocument, *, force: bool = False, extra: dict | None = None) -> LoadResult:
+    def load(self, doc: NormalizedDocument, *, force: bool = False) -> LoadResult:
         """Insert one document in one transaction; on any error nothing of it stays."""
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            result = _insert_document(con, doc, force=force, extra=extra or {})
+            result = _insert_document(con, doc, force=force)
             con.execute("COMMIT")
             self.changed = True
             return result
@@ -248,10 +248,12 @@ def _remove_dead_copies(path: Path) -> None:
 
 
 
-def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) -> LoadResult:
+def _insert_document(con, doc: NormalizedDocument, *, force: bool) -> LoadResult:
     """Record one file: a new version when its content (fingerprint) is new, else
     another file of the version that says the same. See load/versions.py."""
     d = doc.document
+    container = doc.container.kind if doc.container else None
+    member = doc.container.member if doc.container else None
     fingerprint = d.fingerprint or document_fingerprint(doc)
     annex_key = d.annex_key
     replaced = False
@@ -293,21 +295,21 @@ def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) 
                    VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING document_id""",
                 [
                     annex_key, d.file_name, d.sha256, d.source_format, d.engine,
-                    extra.get("container"), d.title, d.directive_no, d.directive_date, d.plan_start,
+                    container, d.title, d.directive_no, d.directive_date, d.plan_start,
                     d.plan_end, d.amended_by_no, d.amended_by_date, d.page_count, fingerprint,
                 ],
             ).fetchone()[0]
     con.execute(
         """INSERT INTO document_files (sha256, document_id, file_name, source_format, container, member, engine, page_count)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        [d.sha256, document_id, d.file_name, d.source_format, extra.get("container"), extra.get("member"),
+        [d.sha256, document_id, d.file_name, d.source_format, container, member,
          d.engine, d.page_count],
     )
     s_fields = ["signer", "signing_time", "intact", "covers_whole_file", "container", "note", "personal_code"]
-    sigs = [(document_id, *[getattr(s, f) for f in s_fields], d.sha256) for s in extra.get("signatures", [])]
+    sigs = [(document_id, *[getattr(s, f) for f in s_fields], d.sha256) for s in doc.signatures]
     _insert_many(con, "signatures", [*s_fields, "sha256"], sigs)
     f_fields = ["table_no", "row_no", "rule", "severity", "message", "raw_text"]
-    file_findings = list(extra.get("file_findings", []))
+    file_findings = list(doc.file_findings)
     _insert_many(con, "validation_issues", [*f_fields, "sha256"],
                  [(document_id, *[getattr(f, k) for k in f_fields], d.sha256) for f in file_findings])
     if new_version or _best_file(con, document_id) == d.sha256:
@@ -318,12 +320,12 @@ def _insert_document(con, doc: NormalizedDocument, *, force: bool, extra: dict) 
             con.execute(
                 """UPDATE documents SET file_name = ?, sha256 = ?, source_format = ?, engine = ?,
                        container = ?, page_count = ? WHERE document_id = ?""",
-                [d.file_name, d.sha256, d.source_format, d.engine, extra.get("container"), d.page_count, document_id],
+                [d.file_name, d.sha256, d.source_format, d.engine, container, d.page_count, document_id],
             )
         elif orphan:
             con.execute(
                 "UPDATE documents SET file_name = ?, sha256 = ?, source_format = ?, engine = ?, container = ?, page_count = ? WHERE document_id = ?",
-                [d.file_name, d.sha256, d.source_format, d.engine, extra.get("container"), d.page_count, document_id],
+                [d.file_name, d.sha256, d.source_format, d.engine, container, d.page_count, document_id],
             )
         content_findings = [f for f in doc.findings if f not in file_findings]
         _insert_content(con, document_id, doc, content_findings)

@@ -23,6 +23,7 @@ from normalize.model import Activity, DocumentRecord, Finding, NormalizedDocumen
 from normalize.outside import outside_tables
 from normalize.parties import municipality_in_text, split_parties
 from normalize.schedule import normalize_schedule
+from normalize.signatures import signature_findings
 
 
 def table_kov(doc: ExtractedDocument, table: RawTable, kind: str) -> str | None:
@@ -197,4 +198,7 @@ def normalize_document(doc: ExtractedDocument, sha256: str, file_name: str) -> N
             f"could not read the {', '.join(missing)}; this file's annex is kept apart under its own key "
             f"{rec.annex_key} and is never made a version of another annex",
         ))
+    out.container, out.signatures = doc.container, list(doc.signatures or [])
+    out.file_findings = signature_findings(out.signatures)
+    out.findings.extend(out.file_findings)
     return out

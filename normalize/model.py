@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from extract.model import Container, SignatureInfo
+
 Severity = Literal["info", "warning", "error"]
 
 
@@ -167,6 +169,11 @@ class NormalizedDocument:
     parties: list[Party] = field(default_factory=list)
     reconciliation: list[Reconciliation] = field(default_factory=list)
     text_balance: list[TextBalance] = field(default_factory=list)
+    # About the file, not the content: its container and signatures, and the findings
+    # on them (also in `findings`; load keeps them with the file, load/versions.py).
+    container: Container | None = None
+    signatures: list[SignatureInfo] = field(default_factory=list)
+    file_findings: list[Finding] = field(default_factory=list)
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

@@ -52,9 +52,11 @@ def ingest_files(
         return outcomes
     # Read every file first, each in a worker under its limits, holding no lock; a
     # slow or hostile file delays only its own batch, never another writer.
+    # Each read file's Outcome takes the place of its placeholder, in input order.
+    place = {id(o): i for i, o in enumerate(outcomes)}
     for o, done in zip(todo, _extracted(todo, opts, jobs, progress, max_memory_mb)):
-        o.__dict__.update(done.__dict__)
-    ready = [o for o in todo if o.status == "extracted"]
+        outcomes[place[id(o)]] = done
+    ready = [o for o in outcomes if o.status == "extracted"]
     if not ready:
         return outcomes
     # Then write, under the lock, for as long as the writing takes.
@@ -65,7 +67,7 @@ def ingest_files(
                 o.status, o.message = "skipped", f"already loaded as document {doc_id} (same sha256)"
                 continue
             try:
-                res = session.load(o.doc, force=force, extra=o.extra)
+                res = session.load(o.doc, force=force)
             except Exception as exc:  # noqa: BLE001 - this file's load failed, go on
                 o.status = "internal_error"
                 o.message = f"{o.path}: could not be loaded ({type(exc).__name__}: {exc})"

@@ -11,7 +11,10 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.container import open_container
+from extract.model import Container
 from extract.reader import InputError, Limits, read_document, sha256_of, sniff_format
+from extract.signatures import read_pdf_signatures, require_intact
 from normalize import normalize_document
 from normalize.model import NormalizedDocument
 
@@ -32,18 +35,18 @@ class Outcome:
     sha256: str | None = None
     status: str = "pending"  # loaded | skipped | bad_input | internal_error | ...
     message: str = ""
-    doc: NormalizedDocument | None = None
-    extra: dict = field(default_factory=dict)  # container, signatures
+    doc: NormalizedDocument | None = None  # with its file's container and signatures
+    extra: dict = field(default_factory=dict)  # the load's result: document_id, version, replaced, new_version
     seconds: float = 0.0
     traceback: str | None = None
     peak_rss_kb: int | None = None  # the worker's peak resident memory
 
 
-def _shown_path(path: str, failed: str, extra: dict) -> str:
+def _shown_path(path: str, failed: str, container: Container | None) -> str:
     """The file the user named: a member taken out of a container is shown as
     `container.asice[member]`, not as its temporary copy."""
-    if failed != path and extra.get("member"):
-        return f"{path}[{extra['member']}]"
+    if failed != path and container is not None:
+        return f"{path}[{container.member}]"
     return path
 
 
@@ -55,38 +58,27 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
     process that the parent kills when it runs over."""
     start = time.perf_counter()
     out = Outcome(path=path, sha256=sha256)
+    container = None
     try:
         fmt = sniff_format(path)
         out.sha256 = out.sha256 or sha256_of(path)
         source = Path(path)
+        signatures = None
         if fmt == "asice":
-            from extract.container import open_container
-
-            source, fmt, out.extra = open_container(path, member=opts.member)
-        signatures = out.extra.get("signatures")
+            source, fmt, container = open_container(path, member=opts.member)
+            signatures = container.signatures
         if fmt == "pdf" and signatures is None:
-            from extract.signatures import read_pdf_signatures
-
             signatures = read_pdf_signatures(source, password=opts.password)
-            out.extra["signatures"] = signatures
         if opts.require_signature:
-            from extract.signatures import require_intact
-
             require_intact(path, signatures or [])
         extracted = read_document(source, engine=opts.engine, fmt=fmt, limits=opts.limits, password=opts.password,
                                   revisions=opts.revisions)
         extracted.path = path
+        extracted.container, extracted.signatures = container, signatures
         out.doc = normalize_document(extracted, out.sha256, Path(path).name)
-        if signatures:
-            from extract.signatures import signature_findings
-
-            # About this file, not the content: kept with the file when another
-            # file of the same version carries the rows (load/versions.py).
-            out.extra["file_findings"] = signature_findings(signatures)
-            out.doc.findings.extend(out.extra["file_findings"])
         out.status = "extracted"
     except InputError as exc:
-        out.status, out.message = "bad_input", f"{_shown_path(path, exc.path, out.extra)}: {exc.reason}"
+        out.status, out.message = "bad_input", f"{_shown_path(path, exc.path, container)}: {exc.reason}"
     except MemoryError:
         out.doc = None
         out.status, out.message = "bad_input", f"{path}: ran out of memory while reading it (over --max-memory-mb)"

@@ -100,7 +100,8 @@ def test_unsigned_pdf_reads_as_unsigned():
 
 
 def test_signed_pdf_signature():
-    from extract.signatures import read_pdf_signatures, signature_findings
+    from extract.signatures import read_pdf_signatures
+    from normalize.signatures import signature_findings
 
     [sig] = read_pdf_signatures(SIGNED_PDF)
     assert (sig.signer, sig.signing_time, sig.intact, sig.covers_whole_file, sig.container) == (
@@ -111,7 +112,8 @@ def test_signed_pdf_signature():
 
 
 def test_modified_pdf_signature_no_longer_matches():
-    from extract.signatures import read_pdf_signatures, signature_findings
+    from extract.signatures import read_pdf_signatures
+    from normalize.signatures import signature_findings
 
     [sig] = read_pdf_signatures(MODIFIED_PDF)
     assert (sig.signer, sig.signing_time, sig.intact, sig.covers_whole_file, sig.container) == (
@@ -136,7 +138,8 @@ def _append_incremental_update(src: Path, dst: Path) -> None:
 
 
 def test_update_after_signing_is_partial_coverage(tmp_path):
-    from extract.signatures import read_pdf_signatures, signature_findings
+    from extract.signatures import read_pdf_signatures
+    from normalize.signatures import signature_findings
 
     updated = tmp_path / "updated.pdf"
     _append_incremental_update(SIGNED_PDF, updated)
@@ -320,20 +323,20 @@ def test_member_named_like_the_annex_is_chosen(tmp_path):
 
     docx = DOCX.read_bytes()
     c = _container(tmp_path / "k.asice", [("kaaskiri.docx", docx), ("Lisa 1.docx", docx), ("Lisa 2.docx", docx)])
-    path, fmt, extra = open_container(c)
-    assert (path.name, fmt, extra["member"]) == ("Lisa 1.docx", "docx", "Lisa 1.docx")
+    path, fmt, container = open_container(c)
+    assert (path.name, fmt, container.member) == ("Lisa 1.docx", "docx", "Lisa 1.docx")
     # no signature file at all: recorded as an unsigned container
-    assert [(s.container, s.note) for s in extra["signatures"]] == [("asice", "unsigned")]
+    assert [(s.container, s.note) for s in container.signatures] == [("asice", "unsigned")]
 
 
 def test_signature_not_listing_the_member_does_not_cover_it(tmp_path):
     from extract.container import open_container
-    from extract.signatures import signature_findings
+    from normalize.signatures import signature_findings
 
     c = _container(tmp_path / "c.asice", [("Lisa 1.docx", DOCX.read_bytes()),
                                           ("META-INF/signatures0.xml", _xades("other.pdf"))])
-    _, _, extra = open_container(c)
-    [sig] = extra["signatures"]
+    _, _, container = open_container(c)
+    [sig] = container.signatures
     assert sig.covers_whole_file is False and "does not list Lisa 1.docx" in sig.note
     assert [f.rule for f in signature_findings([sig])] == ["signature_partial"]
 
@@ -343,9 +346,9 @@ def test_signed_pdf_in_a_container_has_both_signatures(tmp_path):
 
     c = _container(tmp_path / "p.asice", [("annex.pdf", SIGNED_PDF.read_bytes()),
                                           ("META-INF/signatures0.xml", _xades("annex.pdf"))])
-    path, fmt, extra = open_container(c)
+    path, fmt, container = open_container(c)
     assert fmt == "pdf" and path.read_bytes() == SIGNED_PDF.read_bytes()
-    got = sorted((s.container, s.signer, s.intact, s.covers_whole_file) for s in extra["signatures"])
+    got = sorted((s.container, s.signer, s.intact, s.covers_whole_file) for s in container.signatures)
     assert got == [("asice", "TAMM,JAAN", None, None), ("pdf", SIGNER_NAME, True, True)]
 
 

@@ -319,15 +319,15 @@ def test_force_on_a_file_that_now_reads_differently_keeps_its_document_id(tmp_pa
     original = _reading(extraction_cache, ORIGINALS["docx"])
     amended = _reading(extraction_cache, AMENDMENTS["docx"])
     with write_session(db) as s:
-        first = s.load(original.doc, extra=original.extra)
-        second = s.load(amended.doc, extra=amended.extra)
+        first = s.load(original.doc)
+        second = s.load(amended.doc)
     # The same bytes now read with one amount changed.
     reread = _reading(extraction_cache, ORIGINALS["docx"])
     row = next(a for a in reread.doc.activities if a.table_no == 9 and a.code == "3.5.2.1.3.1")
     row.amount_eur += 1
     reread.doc.document.fingerprint = document_fingerprint(reread.doc)
     with write_session(db) as s:
-        res = s.load(reread.doc, force=True, extra=reread.extra)
+        res = s.load(reread.doc, force=True)
     assert (res.document_id, res.version, res.replaced) == (first.document_id, 1, True)
     assert _one(db, "SELECT amount_eur FROM activities WHERE document_id = ? AND table_no = 9 AND code = '3.5.2.1.3.1'",
                 [first.document_id]) == [(row.amount_eur,)]
@@ -338,7 +338,7 @@ def test_force_on_a_file_that_now_reads_differently_keeps_its_document_id(tmp_pa
     as_amended.doc.document.sha256 = original.doc.document.sha256
     as_amended.doc.document.file_name = original.doc.document.file_name
     with write_session(db) as s:
-        res = s.load(as_amended.doc, force=True, extra=as_amended.extra)
+        res = s.load(as_amended.doc, force=True)
     assert (res.document_id, res.new_version) == (second.document_id, False)
     assert _one(db, "SELECT document_id, version FROM documents") == [(second.document_id, 1)]
     assert _one(db, "SELECT count(*) FROM activities") == [(134,)]
@@ -353,14 +353,14 @@ def test_force_on_the_file_a_shared_version_was_read_from(tmp_path, extraction_c
     db = tmp_path / "w.duckdb"
     pdf, docx = _reading(extraction_cache, ORIGINALS["pdf"]), _reading(extraction_cache, ORIGINALS["docx"])
     with write_session(db) as s:
-        first = s.load(pdf.doc, extra=pdf.extra)
-        s.load(docx.doc, extra=docx.extra)
+        first = s.load(pdf.doc)
+        s.load(docx.doc)
     assert _one(db, "SELECT file_name FROM documents") == [("annex-2025.pdf",)]  # a PDF's pages first
     reread = _reading(extraction_cache, ORIGINALS["pdf"])
     reread.doc.activities[0].amount_eur += 1
     reread.doc.document.fingerprint = document_fingerprint(reread.doc)
     with write_session(db) as s:
-        res = s.load(reread.doc, force=True, extra=reread.extra)
+        res = s.load(reread.doc, force=True)
     assert res.new_version and res.document_id != first.document_id
     assert _one(db, "SELECT document_id, file_name FROM documents WHERE document_id = ?", [first.document_id]) == [
         (first.document_id, "annex-2025.docx")]
