@@ -30,6 +30,14 @@ def db(tmp_path) -> Path:
     return tmp_path / "w.duckdb"
 
 
+@pytest.fixture(scope="session")
+def extraction_cache() -> dict:
+    """sha256 -> the Outcome of reading that file (tests/warehouses.py `cached`), one
+    for the whole session: defined here once, so that every module shares it (the
+    scan's OCR reading, tens of seconds, is done once)."""
+    return {}
+
+
 @pytest.fixture
 def read_in_process(monkeypatch):
     """Ingest reads each file in this process instead of a worker: for a test that

@@ -39,11 +39,26 @@ def _require_tesseract() -> None:
 
 
 @pytest.fixture(scope="session")
-def scan(tmp_path_factory):
-    """The scan read once: (ExtractedDocument, NormalizedDocument, warehouse path)."""
+def scan(tmp_path_factory, extraction_cache):
+    """The scan read once: (ExtractedDocument, NormalizedDocument, warehouse path).
+    Read through the pipeline into the session's extraction cache, which the nightly
+    job's test (test_versions_by_content.py) reuses."""
+    import pipeline.file
+
     _require_tesseract()
-    doc = read_document(SCAN)
-    norm = normalize_document(doc, sha256_of(SCAN), SCAN.name)
+    read: list = []
+
+    def reading(*a, **k):
+        read.append(real(*a, **k))
+        return read[-1]
+
+    real = pipeline.file.read_document
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline.file, "read_document", reading)
+        out = pipeline.file.process_file(str(SCAN), pipeline.file.Options(), sha256_of(SCAN))
+    assert out.status == "extracted", out.message
+    extraction_cache.setdefault(out.sha256, out)
+    doc, norm = read[0], copy.deepcopy(out.doc)
     db = tmp_path_factory.mktemp("scan") / "w.duckdb"
     with write_session(db) as session:
         session.load(norm)

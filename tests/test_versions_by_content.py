@@ -26,7 +26,7 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLES, run_cli
 from tests.test_versions import EDITS, _expected_changes, _norm
-from tests.warehouses import cached, extraction_cache, logical_content  # noqa: F401 - fixtures
+from tests.warehouses import cached, logical_content  # noqa: F401 - fixtures
 
 ORIGINALS = {
     "pdf": SAMPLES / "annex-2025.pdf",

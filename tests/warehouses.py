@@ -86,11 +86,6 @@ def cached_process_file(cache: dict):
     return process
 
 
-@pytest.fixture(scope="session")
-def extraction_cache() -> dict:
-    return {}
-
-
 @pytest.fixture
 def cached(monkeypatch, extraction_cache):
     """The CLI, with each distinct file extracted once per session."""
