@@ -25,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extract.pdf.geometry import Edge, PageGeometry, Word
+from extract.pdf.geometry import WORD_SETTINGS, Edge, PageGeometry, Word
 from extract.text import DASHES, join_lines
 
 # Rules whose positions differ by less than this (pt) are one rule: producers draw a
@@ -43,9 +43,6 @@ SEPARATOR_MIN_COVER = 0.5
 MIN_VERTICAL_RULES = 2
 # Words whose tops differ by less than this share of their font size are on one line.
 LINE_TOP_TOLERANCE = 0.5
-# Two words on a line closer than this share of the font size were one run of text
-# split by a font change (no space between them); farther apart, a space.
-WORD_GAP_RATIO = 0.1
 # A word too long for its column is broken inside the word, with no hyphen: the line
 # holds that one word and ends closer than this share of the font size to the cell's
 # right text edge (less than one glyph more would fit: ~0.25 em seen, a glyph is up to
@@ -343,11 +340,11 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 
 def line_text(words: list[Word]) -> str:
     """A line's words joined: a space between words unless they abut (a font change
-    inside one run of text)."""
+    inside one run of text; the gap rule of the page model, geometry.WordSettings)."""
     out = ""
     prev: Word | None = None
     for w in words:
-        if prev is not None and w.x0 - prev.x1 > WORD_GAP_RATIO * max(prev.size, w.size, 1.0):
+        if prev is not None and w.x0 - prev.x1 > WORD_SETTINGS.word_gap(max(prev.size, w.size)):
             out += " "
         out += w.text
         prev = w
