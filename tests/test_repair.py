@@ -282,3 +282,59 @@ def test_a_merged_group_cell_repeated_with_the_header_is_not_read_twice():
     t = doc.tables[0]
     assert t.header[0] == full
     assert [r.cells[0] for r in t.rows] == ["", ""]
+
+
+# ------------------------------------------------- a header row broken by the page end
+
+HEADER_TOP = ["Tegevus", "Tegevuse üldajaraam", "Tegevuse algus- ja lõppkuupäev", "Planeeritav", "Tegevuse eest"]
+HEADER_REST = ["", "", "tegevuskava perioodil", "maksumus 2025. aastal", "vastutaja"]
+
+
+def _split_header_pages(*, rest_bold=True, first=ROW_1):
+    """The header's first lines alone at the foot of page 1, its rest and the data rows
+    on page 2 (LibreOffice closes both parts with a rule)."""
+    rest = frag(2, [HEADER_REST, first, ROW_2], top=72, header=rest_bold)
+    return [
+        page(1, [line(1, "Tabel 1. Tegevuste ajakava", 700, bold=True), page_number(1)],
+             [frag(1, [HEADER_TOP], top=740, header=True)]),
+        page(2, [page_number(2)], [rest]),
+    ]
+
+
+def test_a_header_row_broken_across_a_page_is_joined_back_as_header():
+    doc = assemble(_split_header_pages())
+    t = doc.tables[0]
+    assert t.header == [
+        "Tegevus", "Tegevuse üldajaraam", "Tegevuse algus- ja lõppkuupäev tegevuskava perioodil",
+        "Planeeritav maksumus 2025. aastal", "Tegevuse eest vastutaja",
+    ]
+    assert rows_of(doc) == [ROW_1, ROW_2]
+    assert any(n.rule == "header_continued" and n.severity == "info" for n in doc.notes)
+
+
+def test_the_first_data_row_after_a_header_ending_a_page_is_a_row():
+    # The header whole at the foot of page 1; page 2 starts with data (not bold).
+    pages = [
+        page(1, [line(1, "Tabel 1. Tegevuste ajakava", 700, bold=True), page_number(1)],
+             [frag(1, [HEADER], top=740, header=True)]),
+        page(2, [page_number(2)], [frag(2, [ROW_1, ROW_2], top=72)]),
+    ]
+    doc = assemble(pages)
+    assert doc.tables[0].header == HEADER
+    assert rows_of(doc) == [ROW_1, ROW_2]
+    assert not any(n.rule == "header_continued" for n in doc.notes)
+
+
+def test_header_continues_signals():
+    from extract.pdf.repair import header_continues
+
+    bold = dict(header_bold=True, new_bold=True)
+    assert header_continues(HEADER_TOP, HEADER_REST, **bold).continues
+    # a bold first row that begins with a numbering code is a data row, but doubtful
+    coded = header_continues(HEADER_TOP, ROW_1, **bold)
+    assert not coded.continues and coded.doubtful
+    # a header not set in bold: the empty key cell says it
+    assert header_continues(HEADER_TOP, HEADER_REST, header_bold=False, new_bold=False).continues
+    assert not header_continues(HEADER_TOP, ["Otsesed kulud", "", "", "5", "ELVL"], header_bold=False, new_bold=False).continues
+    # styled unlike the header: a data row
+    assert not header_continues(HEADER_TOP, HEADER_REST, header_bold=True, new_bold=False).continues

@@ -309,6 +309,7 @@ class TableBuilder:
     caption: str
     header: list[str] = field(default_factory=list)
     header_rows: int = 1
+    header_bold: bool = False  # every filled cell of the header set in bold
     rows: list[RawRow] = field(default_factory=list)
     column_edges: list[float] = field(default_factory=list)
     page_from: int | None = None
@@ -443,6 +444,37 @@ def row_continues(
     # Weak evidence only: a new row, but say so.
     doubtful = lower or bool(unfinished) or (incomplete and not starts_like_row)
     return Continuation(False, (), doubtful)
+
+
+def header_continues(
+    header: list[str], new: list[str], *, header_bold: bool, new_bold: bool, boundary_open: bool = False
+) -> Continuation:
+    """Decide whether `new` (the first row on a page, the table having no data row
+    yet) is the rest of the header row, broken by the page end (Word and LibreOffice
+    let a header row break unless it is marked not to): the first lines of the header
+    cells at the foot of one page, the rest at the top of the next.
+
+    It is when it is set like the header (bold, or not, as the header is) and does
+    not begin like a data row (a numbering code in its key cell), and: the header is
+    bold (data rows are not), or the key cell is empty where the header's is filled,
+    or the page break left the table open. Anything else is the first data row; a
+    row that is styled like the header but begins with a code is doubtful."""
+    if not any(clean_text(c) for c in new):
+        return Continuation(False, ())
+    key = key_column([header])
+    new_key, header_key = _cell(new, key), _cell(header, key)
+    if bool(new_bold) != bool(header_bold):
+        return Continuation(False, ())
+    if ROW_START_CODE_RE.match(new_key):
+        return Continuation(False, (), doubtful=header_bold)
+    reasons: list[str] = []
+    if header_bold:
+        reasons.append("set in bold like the header")
+    if key is not None and header_key and not new_key:
+        reasons.append("key cell empty")
+    if boundary_open:
+        reasons.append("no rule at the page break")
+    return Continuation(bool(reasons), tuple(reasons))
 
 
 def merge_rows(prev: RawRow, new: list[str], page_no: int) -> None:
@@ -616,6 +648,7 @@ def _start_table(no: int, caption: str, fr: Fragment, notes: list[ExtractionNote
     rows = _fragment_rows(table, fr, notes)
     table.column_edges = column_edges(fr)
     table.header = join_columns(rows[: table.header_rows])
+    table.header_bold = all(r.bold for r in fr.rows[: table.header_rows])
     targets: list[int | None] = [None] * table.header_rows
     for cells in rows[table.header_rows :]:
         targets.append(len(table.rows))
@@ -703,7 +736,37 @@ def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None,
         return
     first = rows[0]
     _continue_cut_cells(table, first, fr.page_no, notes)
-    if table.rows and any(c.strip() for c in first):
+    if not table.rows and any(c.strip() for c in first):
+        boundary_open = fr.open_top or (prev_fr is not None and prev_fr.open_bottom)
+        decision = header_continues(
+            table.header, first, header_bold=table.header_bold, new_bold=fr.rows[dropped].bold,
+            boundary_open=boundary_open,
+        )
+        if decision.continues:
+            table.header = [join_lines([h, c]) for h, c in zip(table.header, first)] + table.header[len(first):]
+            notes.append(
+                ExtractionNote(
+                    "header_continued",
+                    f"the header row continues on page {fr.page_no} ({'; '.join(decision.reasons)})",
+                    "info",
+                    table_no=table.no,
+                    page=fr.page_no,
+                )
+            )
+            targets.append(None)
+            rows = rows[1:]
+        elif decision.doubtful:
+            notes.append(
+                ExtractionNote(
+                    "header_break_uncertain",
+                    f"the first row on page {fr.page_no} is set like the header but read as a data row",
+                    table_no=table.no,
+                    row_no=1,
+                    page=fr.page_no,
+                    raw_text=" | ".join(first)[:200],
+                )
+            )
+    elif table.rows and any(c.strip() for c in first):
         prev = table.rows[-1]
         boundary_open = fr.open_top or (prev_fr is not None and prev_fr.open_bottom)
         decision = row_continues([r.cells for r in table.rows], prev.cells, first, boundary_open=boundary_open)

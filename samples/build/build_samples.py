@@ -95,6 +95,9 @@ class Layout:
     indicator_cols: tuple[float, ...]
     group_indicator_cols: tuple[float, ...]  # Tabel 17 (6 columns)
     repeat_header: bool
+    # The header row carries w:cantSplit (Word and LibreOffice let a row break by
+    # default; the committed samples keep the header whole, the conformance matrix not).
+    header_cant_split: bool = True
 
     @property
     def text_width(self) -> float:
@@ -331,7 +334,8 @@ def _add_table(doc, table_no: int, tdata: dict, lay: Layout) -> None:
     # Only the header row may not break across a page (a tall header such as Tabel 13's
     # "... (eurodes)" would otherwise leave its last line alone on the next page); data
     # rows carry no cantSplit and break freely.
-    trPr.append(OxmlElement("w:cantSplit"))
+    if lay.header_cant_split:
+        trPr.append(OxmlElement("w:cantSplit"))
     if lay.repeat_header:
         trPr.append(OxmlElement("w:tblHeader"))
     for cell, text in zip(hrow.cells, header):
