@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= annex.duckdb
 SAMPLE ?= samples/annex-2025.pdf
 
-.PHONY: run test bench samples clean
+.PHONY: run test bench samples conformance clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ bench: $(STAMP)
 # Rebuilding the samples needs LibreOffice (apt-get install libreoffice-writer-nogui).
 samples: $(STAMP)
 	$(BIN)/python samples/build/build_samples.py
+
+# The rendering matrix (samples/build/conformance.py): N generated layouts by LibreOffice,
+# WeasyPrint and Chromium, each held to the transcription with every engine.
+# make conformance SEED=7 N=40 CONFORMANCE_ARGS=--camelot
+SEED ?= 1
+N    ?= 24
+conformance: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[samples]'
+	$(BIN)/python samples/build/conformance.py --seed $(SEED) --n $(N) $(CONFORMANCE_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache

@@ -153,3 +153,13 @@ def one_year_on(transcription: dict, *, directive_no: int = 3, directive_date: s
                     norm[f] = _shift_text(norm[f], years)
     t["anomalies"] = [_shift_text(a, years) for a in t.get("anomalies", [])]
     return t
+
+
+def through_table(transcription: dict, last: int) -> dict:
+    """The document up to the end of Tabel `last` (a short rendering of the annex)."""
+    t = copy.deepcopy(transcription)
+    blocks = t["blocks"]
+    end = next(i for i, b in enumerate(blocks) if b["type"] == "table" and b["no"] == last)
+    t["blocks"] = blocks[: end + 1]
+    t["tables"] = {k: v for k, v in t["tables"].items() if int(k) <= last}
+    return t

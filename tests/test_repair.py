@@ -338,3 +338,13 @@ def test_header_continues_signals():
     assert not header_continues(HEADER_TOP, ["Otsesed kulud", "", "", "5", "ELVL"], header_bold=False, new_bold=False).continues
     # styled unlike the header: a data row
     assert not header_continues(HEADER_TOP, HEADER_REST, header_bold=True, new_bold=False).continues
+
+
+def test_a_broken_word_whose_head_begins_a_printed_word_is_glued():
+    words = {"kogemuskohtumised", "kogemuskohtumiste", "korraldamine"}
+    # the rest is long, but the head begins a word the document prints
+    assert resolve_word_breaks(f"kogemuskohtum{WORD_BREAK}istel,", words) == "kogemuskohtumistel,"
+    # a head that is a word itself may still go on (an inflected form)
+    assert resolve_word_breaks(f"kogemuskohtumiste{WORD_BREAK}l,", words) == "kogemuskohtumistel,"
+    # a long rest after a head that begins no printed word: two words
+    assert resolve_word_breaks(f"Planeeritav{WORD_BREAK}maksumus", words) == "Planeeritav maksumus"

@@ -49,6 +49,8 @@ LINE_TOP_TOLERANCE = 0.5
 # ~0.6 em). Such a break is only marked here (WORD_BREAK); repair.py decides with the
 # document's vocabulary whether it was a break inside a word or between two words.
 WORD_BREAK_MAX_SLACK = 0.5
+# A glyph may be this much wider than its word's mean glyph width ("m" in "maa").
+WIDE_GLYPH_RATIO = 1.5
 # A cell's text is left-aligned when it starts at most this share of the font size from
 # the cell's left rule (cell padding); only then is its right text edge known.
 MAX_CELL_PADDING = 1.0
@@ -366,7 +368,11 @@ def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, floa
     if padding > MAX_CELL_PADDING * size:
         return False  # not left-aligned: where the text could have ended is unknown
     slack = (box[2] - padding) - last.x1
-    return slack < WORD_BREAK_MAX_SLACK * size and (
+    # Less room left than the glyph that went to the next line: that glyph's width is
+    # not known, its word's mean glyph width (with room for a wide one) stands for it.
+    rest = nxt[0]
+    glyph = (rest.x1 - rest.x0) / max(len(rest.text), 1)
+    return slack < max(WORD_BREAK_MAX_SLACK * size, WIDE_GLYPH_RATIO * glyph) and (
         nxt[0].text[:1].islower() or nxt[0].text[:1] in CLOSING_PUNCTUATION
     )
 

@@ -73,6 +73,8 @@ HEADER_REPEAT_MIN_RATIO = 90
 # neither the glued word nor the rest elsewhere, a rest this long or shorter is glued,
 # a longer one read as a word of its own ("Planeeritav" | "maksumus").
 WORD_BREAK_SHORT_REST = 3
+# A head this long that begins a longer word the document prints is that word's start.
+WORD_BREAK_MIN_STEM = 4
 # A column is the table's key column when it is filled in more than this share of the
 # rows (Tabel 17's merged group column is not: it is filled in its header only).
 KEY_COLUMN_MIN_SHARE = 0.5
@@ -127,13 +129,18 @@ def vocabulary(pages: list[PageLayout]) -> set[str]:
 def glue_word_break(head: str, tail: str, words: set[str]) -> bool:
     """Whether the text either side of a possible in-word break is one word: the rest
     is closing punctuation; or the document prints the glued word elsewhere; or,
-    when it prints the rest as a word of its own, not; failing both, a rest of a few
-    letters is what did not fit of a long word, a longer one a word of its own."""
+    when it prints the rest as a word of its own, not; or the head is the beginning
+    of a longer word the document prints ("kogemuskohtum" of "kogemuskohtumised");
+    failing all, a rest of a few letters is what did not fit of a long word, a longer
+    one a word of its own. (A head printed as a word proves nothing: an inflected
+    word begins with another, "kogemuskohtumiste" + "l".)"""
     if tail[:1] in CLOSING_PUNCTUATION or _word(head + tail) in words:
         return True
-    rest = _word(tail)
+    rest, first = _word(tail), _word(head)
     if rest in words:
         return False
+    if len(first) >= WORD_BREAK_MIN_STEM and any(len(w) > len(first) and w.startswith(first) for w in words):
+        return True
     return len(rest) <= WORD_BREAK_SHORT_REST
 
 
