@@ -54,6 +54,9 @@ WIDE_GLYPH_RATIO = 1.5
 # A cell's text is left-aligned when it starts at most this share of the font size from
 # the cell's left rule (cell padding); only then is its right text edge known.
 MAX_CELL_PADDING = 1.0
+# In a row cut open by the page end, text under a blank of more than this many lines
+# (font sizes) is not the row's (see _below_a_blank).
+OPEN_ROW_MAX_BLANK = 2.0
 # Marks a line break that may fall inside a word (see WORD_BREAK_MAX_SLACK). It is a
 # zero-width space, so it is never mistaken for text; repair.py resolves every one.
 WORD_BREAK = "\u200b"
@@ -441,12 +444,35 @@ def assign_words(grid: CellGrid, words: list[Word]) -> tuple[dict[int, list[Word
     return cells, rest
 
 
+def _below_a_blank(words: list[Word], row_top: float) -> list[Word]:
+    """Of the words in a row cut open by the page end, those of its last line when it
+    stands under a blank of more than OPEN_ROW_MAX_BLANK lines (from the text above,
+    or from the row's top rule): a cell's text starts at its top and runs on without
+    such a gap, and a producer that draws the cut-open borders down into the page
+    margin (Chromium) draws them around the page number there."""
+    lines = group_lines(words)
+    if not lines:
+        return []
+    last = lines[-1]
+    above = max((w.bottom for line in lines[:-1] for w in line), default=row_top)
+    size = max(max(w.size for w in last), 1.0)
+    return last if min(w.top for w in last) - above > OPEN_ROW_MAX_BLANK * size else []
+
+
 def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) -> tuple[Fragment, list[Word]]:
     """The fragment a region draws, filled with the words inside it; and the words
     that are not inside it."""
     closed, open_top, open_bottom = close_open_sides(region)
     grid = cell_grid(closed)
     cells, rest = assign_words(grid, words)
+    if open_bottom and grid.owner:
+        last_row = {cid for cid in grid.owner[-1]}
+        stray = _below_a_blank([w for cid in last_row for w in cells.get(cid, ())], grid.ys[-2])
+        if stray:
+            gone = set(map(id, stray))
+            for cid in last_row:
+                cells[cid] = [w for w in cells.get(cid, ()) if id(w) not in gone]
+            rest = rest + stray
     positions = grid.cell_positions()
     boxes = {}
     spans = {}
