@@ -348,3 +348,12 @@ def test_a_broken_word_whose_head_begins_a_printed_word_is_glued():
     assert resolve_word_breaks(f"kogemuskohtumiste{WORD_BREAK}l,", words) == "kogemuskohtumistel,"
     # a long rest after a head that begins no printed word: two words
     assert resolve_word_breaks(f"Planeeritav{WORD_BREAK}maksumus", words) == "Planeeritav maksumus"
+
+
+def test_a_number_or_date_broken_by_the_column_edge_is_glued():
+    words = {"25", "2029", "partnerite", "partneritega", "tegevustega"}
+    assert resolve_word_breaks(f"01.01.2025-31.12.20{WORD_BREAK}25", words) == "01.01.2025-31.12.2025"
+    assert resolve_word_breaks(f"01.01.2023-31.10.{WORD_BREAK}2029", words) == "01.01.2023-31.10.2029"
+    # a head that is a printed word is not taken for the start of a longer one
+    text = f"Partnerite{WORD_BREAK}tegevusteg{WORD_BREAK}a seotud"
+    assert resolve_word_breaks(text, words) == "Partnerite tegevustega seotud"

@@ -21,6 +21,7 @@ the page, rows as drawn) and the `TextLine`s outside any table.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -57,6 +58,8 @@ MAX_CELL_PADDING = 1.0
 # In a row cut open by the page end, text under a blank of more than this many lines
 # (font sizes) is not the row's (see _below_a_blank).
 OPEN_ROW_MAX_BLANK = 2.0
+# The end of a number or of a date cut short: a digit, or "31.10." after a dash.
+NUMBER_HEAD_RE = re.compile(r"(?:\d|(?:^|[-\u2013\u2014])(?:\d{1,2}\.){1,2})$")
 # Marks a line break that may fall inside a word (see WORD_BREAK_MAX_SLACK). It is a
 # zero-width space, so it is never mistaken for text; repair.py resolves every one.
 WORD_BREAK = "\u200b"
@@ -359,7 +362,7 @@ def line_text(words: list[Word]) -> str:
 def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, float, float, float], padding: float) -> bool:
     """Whether `line` may end in a word broken by the column edge (see
     WORD_BREAK_MAX_SLACK): one word only, filling the line, the next line going on
-    in lower case or with closing punctuation."""
+    in lower case or with closing punctuation, or a number going on in digits."""
     if " " in line_text(line):
         return False
     last = line[-1]
@@ -375,9 +378,18 @@ def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, floa
     # not known, its word's mean glyph width (with room for a wide one) stands for it.
     rest = nxt[0]
     glyph = (rest.x1 - rest.x0) / max(len(rest.text), 1)
+    first = rest.text[:1]
     return slack < max(WORD_BREAK_MAX_SLACK * size, WIDE_GLYPH_RATIO * glyph) and (
-        nxt[0].text[:1].islower() or nxt[0].text[:1] in CLOSING_PUNCTUATION
+        first.islower() or first in CLOSING_PUNCTUATION
+        or number_goes_on(last.text, rest.text)
     )
+
+
+def number_goes_on(head: str, tail: str) -> bool:
+    """Whether a number or date broken by the column edge goes on in `tail`:
+    "01.01.2023-31.10.20" + "29", "01.01.2025-31.12." + "2025", "115" + "817.00"
+    (glued, a grouped amount reads the same)."""
+    return tail[:1].isdigit() and bool(NUMBER_HEAD_RE.search(head))
 
 
 def cell_text(words: list[Word], box: tuple[float, float, float, float] | None = None) -> str:

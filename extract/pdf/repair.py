@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from extract.captions import caption_number
 from extract.model import Block, ExtractionNote, RawRow, RawTable
-from extract.pdf.grid import CLOSING_PUNCTUATION, WORD_BREAK, Fragment, FragmentRow, PageLayout, TextLine
+from extract.pdf.grid import CLOSING_PUNCTUATION, WORD_BREAK, Fragment, FragmentRow, PageLayout, TextLine, number_goes_on
 from extract.text import DASHES, clean_text, join_lines
 
 # --------------------------------------------------------------------- settings
@@ -128,18 +128,24 @@ def vocabulary(pages: list[PageLayout]) -> set[str]:
 
 def glue_word_break(head: str, tail: str, words: set[str]) -> bool:
     """Whether the text either side of a possible in-word break is one word: the rest
-    is closing punctuation; or the document prints the glued word elsewhere; or,
-    when it prints the rest as a word of its own, not; or the head is the beginning
-    of a longer word the document prints ("kogemuskohtum" of "kogemuskohtumised");
+    is closing punctuation, or the rest of a number or date; or the document prints
+    the glued word elsewhere; or,
+    when it prints the rest as a word of its own, not; or the head, not a word the
+    document prints, is the beginning of a longer one ("kogemuskohtum" of
+    "kogemuskohtumised"; "Partnerite" is a word, though "partneritega" begins so);
     failing all, a rest of a few letters is what did not fit of a long word, a longer
     one a word of its own. (A head printed as a word proves nothing: an inflected
     word begins with another, "kogemuskohtumiste" + "l".)"""
-    if tail[:1] in CLOSING_PUNCTUATION or _word(head + tail) in words:
+    if tail[:1] in CLOSING_PUNCTUATION or _word(head + tail) in words or number_goes_on(head, tail):
         return True
     rest, first = _word(tail), _word(head)
     if rest in words:
         return False
-    if len(first) >= WORD_BREAK_MIN_STEM and any(len(w) > len(first) and w.startswith(first) for w in words):
+    if (
+        len(first) >= WORD_BREAK_MIN_STEM
+        and first not in words
+        and any(len(w) > len(first) and w.startswith(first) for w in words)
+    ):
         return True
     return len(rest) <= WORD_BREAK_SHORT_REST
 
