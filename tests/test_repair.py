@@ -357,3 +357,5 @@ def test_a_number_or_date_broken_by_the_column_edge_is_glued():
     # a head that is a printed word is not taken for the start of a longer one
     text = f"Partnerite{WORD_BREAK}tegevusteg{WORD_BREAK}a seotud"
     assert resolve_word_breaks(text, words) == "Partnerite tegevustega seotud"
+    # two whole dates written without a dash stay two
+    assert resolve_word_breaks(f"01.10.2025{WORD_BREAK}31.01.2026", set()) == "01.10.2025 31.01.2026"

@@ -58,8 +58,9 @@ MAX_CELL_PADDING = 1.0
 # In a row cut open by the page end, text under a blank of more than this many lines
 # (font sizes) is not the row's (see _below_a_blank).
 OPEN_ROW_MAX_BLANK = 2.0
-# The end of a number or of a date cut short: a digit, or "31.10." after a dash.
-NUMBER_HEAD_RE = re.compile(r"(?:\d|(?:^|[-\u2013\u2014])(?:\d{1,2}\.){1,2})$")
+# The end of a date cut short: "31.10.20", "31.10.", "31." (a whole date, "01.10.2025",
+# is no head: "01.10.2025" + "31.01.2026" are two dates).
+NUMBER_HEAD_RE = re.compile(r"(?:^|[^\d.])\d{1,2}\.(?:\d{1,2}\.(?:\d{1,3})?)?$")
 # Marks a line break that may fall inside a word (see WORD_BREAK_MAX_SLACK). It is a
 # zero-width space, so it is never mistaken for text; repair.py resolves every one.
 WORD_BREAK = "\u200b"
@@ -386,9 +387,8 @@ def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, floa
 
 
 def number_goes_on(head: str, tail: str) -> bool:
-    """Whether a number or date broken by the column edge goes on in `tail`:
-    "01.01.2023-31.10.20" + "29", "01.01.2025-31.12." + "2025", "115" + "817.00"
-    (glued, a grouped amount reads the same)."""
+    """Whether a date broken by the column edge goes on in `tail`:
+    "01.01.2023-31.10.20" + "29", "01.01.2025-31.12." + "2025"."""
     return tail[:1].isdigit() and bool(NUMBER_HEAD_RE.search(head))
 
 
