@@ -363,7 +363,7 @@ def line_text(words: list[Word]) -> str:
 def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, float, float, float], padding: float) -> bool:
     """Whether `line` may end in a word broken by the column edge (see
     WORD_BREAK_MAX_SLACK): one word only, filling the line, the next line going on
-    in lower case or with closing punctuation, or a number going on in digits."""
+    in lower case or with closing punctuation, or a date cut short going on in digits."""
     if " " in line_text(line):
         return False
     last = line[-1]
