@@ -359,3 +359,21 @@ def test_a_number_or_date_broken_by_the_column_edge_is_glued():
     assert resolve_word_breaks(text, words) == "Partnerite tegevustega seotud"
     # two whole dates written without a dash stay two
     assert resolve_word_breaks(f"01.10.2025{WORD_BREAK}31.01.2026", set()) == "01.10.2025 31.01.2026"
+
+
+def test_a_word_broken_by_the_page_end_is_glued_when_its_line_was_full():
+    broken = ["3.5.2.1.1 Tegevus", "01.01.2023-", "01.01.2025-31.12.2025", "500", "Saarem"]
+    rest = ["", "31.10.2029", "", "", "aa vald"]
+
+    def pages(full: bool):
+        pp = table_pages([ROW_1, broken], [rest, ROW_2])
+        pp[0].lines.append(line(1, "Saaremaa vallas elavad", 40))
+        last = pp[0].fragments[0].rows[-1]
+        last.ends_full = [False, False, False, False, full]
+        return pp
+
+    doc = assemble(pages(True))
+    assert rows_of(doc)[1] == ["3.5.2.1.1 Tegevus", "01.01.2023-31.10.2029", "01.01.2025-31.12.2025", "500", "Saaremaa vald"]
+    assert any(n.rule == "word_broken_at_page_end" for n in doc.notes)
+    # a line that was not full ended with its word: a space
+    assert rows_of(assemble(pages(False)))[1][4] == "Saarem aa vald"

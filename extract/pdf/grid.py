@@ -96,6 +96,9 @@ class FragmentRow:
     cell_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     bold: bool = False  # every filled cell of the row set in bold (a header row, often)
+    # Per position: the cell's last line is one word filling the line (the word may go
+    # on at the top of the next page, when the row is continued there).
+    ends_full: list[bool] = field(default_factory=list)
 
 
 @dataclass
@@ -392,6 +395,22 @@ def number_goes_on(head: str, tail: str) -> bool:
     return tail[:1].isdigit() and bool(NUMBER_HEAD_RE.search(head))
 
 
+def ends_full(words: list[Word], box: tuple[float, float, float, float]) -> bool:
+    """Whether a cell's last line is one word filling the line, with no blank drawn
+    after it (as `_maybe_broken_word` asks, the next line unknown: the word's own mean
+    glyph width stands for the glyph that did not fit)."""
+    lines = group_lines(words)
+    if not lines or " " in line_text(lines[-1]):
+        return False
+    last = lines[-1][-1]
+    size = max(last.size, 1.0)
+    padding = min(w.x0 for w in words) - box[0]
+    if last.space_after or last.text.endswith(tuple(DASHES)) or padding > MAX_CELL_PADDING * size:
+        return False
+    glyph = (last.x1 - last.x0) / max(len(last.text), 1)
+    return (box[2] - padding) - last.x1 < max(WORD_BREAK_MAX_SLACK * size, WIDE_GLYPH_RATIO * glyph)
+
+
 def cell_text(words: list[Word], box: tuple[float, float, float, float] | None = None) -> str:
     """A cell's words as text: lines joined as printed lines are (join_lines), with a
     WORD_BREAK where the column edge may have broken a word."""
@@ -495,20 +514,21 @@ def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) ->
         spans[cid] = (i0, j0, j1 - j0 + 1, i1 - i0 + 1)
     rows = []
     for i, owners in enumerate(grid.owner):
-        texts, row_boxes, row_spans = [], [], []
+        texts, row_boxes, row_spans, full = [], [], [], []
         bold_cells = filled_cells = 0
         for j, cid in enumerate(owners):
             i0, j0, ncols, nrows = spans[cid]
             origin = (i0, j0) == (i, j)
             cell_words = cells.get(cid, []) if origin else []
             texts.append(cell_text(cell_words, boxes[cid]) if origin else "")
+            full.append(bool(cell_words) and ends_full(cell_words, boxes[cid]))
             row_boxes.append(boxes[cid])
             row_spans.append((ncols, nrows) if origin else (0, 0))
             if cell_words:
                 filled_cells += 1
                 bold_cells += mostly_bold(cell_words)
         bold = filled_cells > 0 and bold_cells == filled_cells
-        rows.append(FragmentRow(texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold))
+        rows.append(FragmentRow(texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold, full))
     bbox = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
     return Fragment(page_no, bbox, rows, open_top, open_bottom, list(grid.xs)), rest
 

@@ -166,8 +166,7 @@ def resolve_word_breaks(text: str, words: set[str], glued: list[str] | None = No
     return text
 
 
-def _resolve_fragments(pages: list[PageLayout]) -> list[ExtractionNote]:
-    words = vocabulary(pages)
+def _resolve_fragments(pages: list[PageLayout], words: set[str]) -> list[ExtractionNote]:
     notes = []
     for page in pages:
         for fr in page.fragments:
@@ -490,15 +489,31 @@ def header_continues(
     return Continuation(bool(reasons), tuple(reasons))
 
 
-def merge_rows(prev: RawRow, new: list[str], page_no: int) -> None:
-    """Append each cell's text to the cell above, as a wrapped line would join."""
+def merge_rows(
+    prev: RawRow, new: list[str], page_no: int, ends_full: list[bool] | None = None, words: set[str] | None = None
+) -> list[str]:
+    """Append each cell's text to the cell above, as a wrapped line would join. A cell
+    above whose last line was one word filling it (`ends_full`, by column) may have
+    been broken inside that word by the page end: decided as a word broken by the
+    column edge (`glue_word_break`, with the document's vocabulary `words`). Returns
+    the words glued so."""
     n = max(len(prev.cells), len(new))
     cells = prev.cells + [""] * (n - len(prev.cells))
+    glued: list[str] = []
     for j, text in enumerate(new):
         if text.strip():
-            cells[j] = join_lines([cells[j], text])
+            head, tail = cells[j].rstrip(), text.lstrip()
+            first = tail[:1]
+            if (
+                ends_full and j < len(ends_full) and ends_full[j] and head
+                and (first.islower() or first in CLOSING_PUNCTUATION or number_goes_on(head, tail))
+            ):
+                cells[j] = resolve_word_breaks(head + WORD_BREAK + tail, words or set(), glued)
+            else:
+                cells[j] = join_lines([cells[j], text])
     prev.cells = cells
     prev.page_to = page_no
+    return glued
 
 
 def column_edges(fragment: Fragment) -> list[float]:
@@ -551,7 +566,8 @@ def _reading_order(text_blocks: list[TextBlock], pages: list[PageLayout]) -> lis
 
 def assemble(pages: list[PageLayout]) -> Assembled:
     """The document's blocks and logical tables from its pages' layouts."""
-    notes = _resolve_fragments(pages)
+    words = vocabulary(pages)
+    notes = _resolve_fragments(pages, words)
     for page in pages:
         page.fragments = [fr for fr in (_trim_empty_rows(f) for f in page.fragments) if fr.rows]
     kept_lines = drop_page_furniture(pages)
@@ -604,7 +620,7 @@ def assemble(pages: list[PageLayout]) -> Assembled:
                         page=fr.page_no,
                     )
                 )
-            _continue_table(current, fr, prev_fragment, notes)
+            _continue_table(current, fr, prev_fragment, notes, words)
         text_since_fragment = False
         prev_fragment = fr
     if pending is not None:
@@ -739,7 +755,9 @@ def _repeated_header_rows(rows: list[list[str]], table: TableBuilder) -> int:
     return n
 
 
-def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None, notes: list[ExtractionNote]) -> None:
+def _continue_table(
+    table: TableBuilder, fr: Fragment, prev_fr: Fragment | None, notes: list[ExtractionNote], words: set[str] | None = None
+) -> None:
     all_rows = _fragment_rows(table, fr, notes)
     dropped = _repeated_header_rows(all_rows, table)
     rows = all_rows[dropped:]
@@ -784,7 +802,20 @@ def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None,
         boundary_open = fr.open_top or (prev_fr is not None and prev_fr.open_bottom)
         decision = row_continues([r.cells for r in table.rows], prev.cells, first, boundary_open=boundary_open)
         if decision.continues:
-            merge_rows(prev, first, fr.page_no)
+            full = prev_fr.rows[-1].ends_full if prev_fr is not None and prev_fr.rows else None
+            if full is not None and len(full) != len(prev.cells):
+                full = None  # drawn with other columns: positions do not match
+            for g in merge_rows(prev, first, fr.page_no, full, words):
+                notes.append(
+                    ExtractionNote(
+                        "word_broken_at_page_end",
+                        f"a word broken by the page end before page {fr.page_no} was joined: {g!r}",
+                        "info",
+                        table_no=table.no,
+                        row_no=len(table.rows),
+                        page=fr.page_no,
+                    )
+                )
             notes.append(
                 ExtractionNote(
                     "row_continued",
