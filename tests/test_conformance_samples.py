@@ -89,3 +89,11 @@ def test_summary_year_of_the_2025_annex(tmp_path):
     result = run_cli(str(SAMPLES / "annex-2025.pdf"), "--db", str(tmp_path / "w.duckdb"))
     assert result.exit_code == 0
     assert "Planned amount per KOV (2025)" in result.output
+
+
+# camelot (its own text, pdfminer's layout) on the two short renderings: slower, so not
+# on the 32-page one.
+@pytest.mark.parametrize("name", ["annex-2025-chromium.pdf", "annex-2025-header-split.pdf"])
+def test_camelot_reads_the_short_renderings(name, ingested, transcription):
+    db, _ = ingested(name, "camelot")
+    assert compare(db, RENDERINGS[name](transcription)) == []
