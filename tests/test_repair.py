@@ -377,3 +377,9 @@ def test_a_word_broken_by_the_page_end_is_glued_when_its_line_was_full():
     assert any(n.rule == "word_broken_at_page_end" for n in doc.notes)
     # a line that was not full ended with its word: a space
     assert rows_of(assemble(pages(False)))[1][4] == "Saarem aa vald"
+
+
+def test_a_date_cut_inside_its_month_and_a_one_letter_rest_are_glued():
+    assert resolve_word_breaks(f"01.01.2024-31.1{WORD_BREAK}0.2030", set()) == "01.01.2024-31.10.2030"
+    # "e" printed alone elsewhere (a stray letter) is no word of its own
+    assert resolve_word_breaks(f"ELVL, graafilin{WORD_BREAK}e disainer", {"e", "disainer"}) == "ELVL, graafiline disainer"

@@ -58,9 +58,11 @@ MAX_CELL_PADDING = 1.0
 # In a row cut open by the page end, text under a blank of more than this many lines
 # (font sizes) is not the row's (see _below_a_blank).
 OPEN_ROW_MAX_BLANK = 2.0
-# The end of a date cut short: "31.10.20", "31.10.", "31." (a whole date, "01.10.2025",
-# is no head: "01.10.2025" + "31.01.2026" are two dates).
-NUMBER_HEAD_RE = re.compile(r"(?:^|[^\d.])\d{1,2}\.(?:\d{1,2}\.(?:\d{1,3})?)?$")
+# A date, or a range of two, as the annex writes them: what a date cut short by the
+# column edge and its rest make together.
+_DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
+DATE_RE = re.compile(_DATE)
+DATE_OR_RANGE_RE = re.compile(rf"{_DATE}(?:[{DASHES}]{_DATE})?")
 # Marks a line break that may fall inside a word (see WORD_BREAK_MAX_SLACK). It is a
 # zero-width space, so it is never mistaken for text; repair.py resolves every one.
 WORD_BREAK = "\u200b"
@@ -390,9 +392,14 @@ def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, floa
 
 
 def number_goes_on(head: str, tail: str) -> bool:
-    """Whether a date broken by the column edge goes on in `tail`:
-    "01.01.2023-31.10.20" + "29", "01.01.2025-31.12." + "2025"."""
-    return tail[:1].isdigit() and bool(NUMBER_HEAD_RE.search(head))
+    """Whether a date broken by the column edge goes on in `tail`: the last word of
+    `head`, not a whole date itself, and the first of `tail` make a date or a range
+    ("01.01.2023-31.10.20" + "29", "01.01.2024-31.1" + "0.2030", "31.12." + "2025";
+    "01.10.2025" + "31.01.2026" are two dates)."""
+    h, t = head.split(), tail.split()
+    if not h or not t or not t[0][:1].isdigit() or DATE_RE.fullmatch(h[-1]):
+        return False
+    return bool(DATE_OR_RANGE_RE.fullmatch((h[-1] + t[0]).rstrip(".,;:)")))
 
 
 def ends_full(words: list[Word], box: tuple[float, float, float, float]) -> bool:

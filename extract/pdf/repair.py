@@ -135,11 +135,12 @@ def glue_word_break(head: str, tail: str, words: set[str]) -> bool:
     "kogemuskohtumised"; "Partnerite" is a word, though "partneritega" begins so);
     failing all, a rest of a few letters is what did not fit of a long word, a longer
     one a word of its own. (A head printed as a word proves nothing: an inflected
-    word begins with another, "kogemuskohtumiste" + "l".)"""
+    word begins with another, "kogemuskohtumiste" + "l"; nor does a rest of one
+    letter printed alone: "graafilin" + "e".)"""
     if tail[:1] in CLOSING_PUNCTUATION or _word(head + tail) in words or number_goes_on(head, tail):
         return True
     rest, first = _word(tail), _word(head)
-    if rest in words:
+    if rest in words and len(rest) > 1:  # a single letter printed alone proves nothing
         return False
     if (
         len(first) >= WORD_BREAK_MIN_STEM
