@@ -31,7 +31,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from extract.reader import ZIP_ERRORS, InputError, check_zip_sizes, sniff_format
+from extract.errors import ZIP_ERRORS, InputError
+from extract.reader import check_zip_sizes, sniff_format
 from extract.signatures import (
     CHAIN_NOT_VERIFIED,
     SignatureInfo,

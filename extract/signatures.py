@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.reader import InputError
+from extract.errors import InputError
 from normalize.model import Finding
 
 UNSIGNED = "unsigned"
