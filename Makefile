@@ -7,7 +7,7 @@ DB     ?= annex.duckdb
 SAMPLE ?= samples/annex-2025.pdf
 REPORT ?= $(basename $(DB))-report.html
 
-.PHONY: run test bench samples clean conformance-docx
+.PHONY: run test bench samples clean conformance conformance-docx
 
 # Setting up is silent (`make run` prints the summary and nothing else): the commands
 # are not echoed, and the one notice setuptools gives on every editable install
@@ -41,6 +41,15 @@ conformance-docx: $(STAMP)
 # Rebuilding the samples needs LibreOffice (apt-get install libreoffice-writer-nogui).
 samples: $(STAMP)
 	$(BIN)/python samples/build/build_samples.py
+
+# The rendering matrix (samples/build/conformance.py): N generated layouts by LibreOffice,
+# WeasyPrint and Chromium, each held to the transcription with every engine.
+# make conformance SEED=7 N=40 CONFORMANCE_ARGS=--camelot
+SEED ?= 1
+N    ?= 24
+conformance: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[samples]'
+	$(BIN)/python samples/build/conformance.py --seed $(SEED) --n $(N) $(CONFORMANCE_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DB) $(REPORT) .pytest_cache

@@ -185,6 +185,14 @@ def _print_summary(outcomes: list[Outcome], db: str, quiet: bool) -> None:
         )
 
 
+def plan_years(start, end) -> str:
+    """The plan period's year(s) as a title says them: "2026", "2025–2026", or "plan
+    period unknown" (never a year the document does not give)."""
+    if start is None or end is None:
+        return "plan period unknown"
+    return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+
+
 def _print_document(out: Console, o: Outcome) -> None:
     d = o.doc
     doc = d.document
@@ -211,7 +219,7 @@ def _print_document(out: Console, o: Outcome) -> None:
         if tb.kov and tb.table_no in roots and roots[tb.table_no] is not None:
             kov_totals[tb.kov] = kov_totals.get(tb.kov, Decimal(0)) + roots[tb.table_no]
     if kov_totals:
-        k = Table(title="Planned amount per KOV (2025)")
+        k = Table(title=f"Planned amount per KOV ({plan_years(doc.plan_start, doc.plan_end)})")
         k.add_column("KOV")
         k.add_column("planned €", justify="right")
         for name, amount in kov_totals.items():

@@ -31,8 +31,9 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from extract.errors import ZIP_ERRORS, InputError
 from extract.model import Container
-from extract.reader import ZIP_ERRORS, InputError, check_zip_sizes, sniff_format
+from extract.reader import check_zip_sizes, sniff_format
 from extract.signatures import (
     CHAIN_NOT_VERIFIED,
     SignatureInfo,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import mmap
 import zipfile
-import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
+from extract.errors import ZIP_ERRORS, InputError, Limits  # noqa: F401 - re-exported
 from extract.model import ExtractedDocument
 
 PDF_ENGINES = ("pdfplumber", "pdfium", "camelot", "ocr")
@@ -16,28 +15,6 @@ ENGINES = ("auto", "docx", *PDF_ENGINES)
 # The engine used for PDFs when none is asked for: the fastest that reads every
 # committed rendering exactly (pypdfium2, about 8x faster end to end than pdfplumber).
 DEFAULT_PDF_ENGINE = "pdfium"
-
-
-# What reading a damaged ZIP (DOCX, .asice) can raise, besides its own BadZipFile.
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, NotImplementedError)
-
-
-class InputError(Exception):
-    """The file cannot be ingested; the message names the file and the reason."""
-
-    def __init__(self, path: str | Path, reason: str):
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Guards against hostile or runaway files."""
-
-    max_file_bytes: int = 100 * 1024 * 1024  # a signed annex is a few MB at most
-    max_pages: int = 500  # the annex has ~30; an annual bundle a few hundred
-    max_seconds: float = 300.0  # per file, extraction and normalization together
 
 
 # ------------------------------------------------------------------ ZIP limits

@@ -22,8 +22,8 @@ import datetime as dt
 import mmap
 from pathlib import Path
 
+from extract.errors import InputError
 from extract.model import SignatureInfo, split_personal_code  # noqa: F401 - the records live in extract/model.py
-from extract.reader import InputError
 
 UNSIGNED = "unsigned"
 UNREADABLE = "signatures not readable"

@@ -65,7 +65,7 @@ def convert(soffice: str, src: Path, target: str, outdir: Path, timeout: float) 
 
 def _child_setup() -> None:  # pragma: no cover - runs in the forked child
     """LibreOffice reserves far more address space than the reading worker's cap
-    (cli/worker.py lowers only the soft limit): give it the hard limit back; and let
+    (pipeline/worker.py lowers only the soft limit): give it the hard limit back; and let
     it die with the worker that started it (Linux), so a killed worker leaves none."""
     import resource
 

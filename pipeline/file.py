@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.container import open_container
+from extract.errors import InputError, Limits
 from extract.model import Container
-from extract.reader import InputError, Limits, read_document, sha256_of, sniff_format
+from extract.reader import read_document, sha256_of, sniff_format
 from extract.signatures import read_pdf_signatures, require_intact
 from normalize import normalize_document
 from normalize.model import NormalizedDocument

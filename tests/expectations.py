@@ -7,7 +7,9 @@ is returned as a readable line, so a failing test says exactly which cell is wro
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 from decimal import Decimal
 
 import duckdb
@@ -93,3 +95,71 @@ def count_cells(transcription: dict) -> int:
         fields = ACTIVITY_FIELDS if t["kind"] == "schedule" else INDICATOR_FIELDS
         n += len(t["rows"]) * len(fields)
     return n
+
+
+# ------------------------------------------------------------- the annex one year on
+
+_DATE_OR_YEAR_RE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b|(?<![\d.,])\b(202[3-6])\b(?![.,]?\d)")
+_ISO_FIELDS = ("frame_start", "frame_end", "period_start", "period_end")
+_TEXT_FIELDS = ("label", "responsible", "indicator", "unit", "explanation", "group")
+
+
+def _shift_text(text: str, years: int) -> str:
+    def repl(m: re.Match) -> str:
+        if m[4]:
+            return str(int(m[4]) + years)
+        return f"{m[1]}.{m[2]}.{int(m[3]) + years}"
+
+    return _DATE_OR_YEAR_RE.sub(repl, text)
+
+
+def _shift_iso(value: str | None, years: int) -> str | None:
+    if not value:
+        return value
+    d = dt.date.fromisoformat(value)
+    return d.replace(year=d.year + years).isoformat()
+
+
+def one_year_on(transcription: dict, *, directive_no: int = 3, directive_date: str = "2026-01-16", years: int = 1) -> dict:
+    """The same annex a year on, as the next year's directive would approve it: every
+    date (DD.MM.YYYY, and ISO in `norm`) and every mention of a plan year 2023-2026
+    ("2025. aastal", "aastal (2025)") `years` later; the target year of the programme
+    ("Sihttase (2029)") and the amounts stay. The approval block names the new directive."""
+    t = copy.deepcopy(transcription)
+    meta = t["meta"]
+    meta["directive_no"] = directive_no
+    meta["directive_date"] = directive_date
+    d = dt.date.fromisoformat(directive_date)
+    meta["approved_line"] = f"KINNITATUD kultuuriministri {d:%d.%m.%Y} käskkirjaga nr {directive_no}"
+    meta["title"] = _shift_text(meta["title"], years)
+    meta["plan_start"] = _shift_iso(meta["plan_start"], years)
+    meta["plan_end"] = _shift_iso(meta["plan_end"], years)
+    for block in t["blocks"]:
+        if "text" in block:
+            block["text"] = _shift_text(block["text"], years)
+        if "items" in block:
+            block["items"] = [_shift_text(i, years) for i in block["items"]]
+    for table in t["tables"].values():
+        table["caption"] = _shift_text(table["caption"], years)
+        table["header"] = [_shift_text(h, years) for h in table["header"]]
+        for row in table["rows"]:
+            row["cells"] = [_shift_text(c, years) for c in row["cells"]]
+            norm = row["norm"]
+            for f in _ISO_FIELDS:
+                if f in norm:
+                    norm[f] = _shift_iso(norm[f], years)
+            for f in _TEXT_FIELDS:
+                if isinstance(norm.get(f), str):
+                    norm[f] = _shift_text(norm[f], years)
+    t["anomalies"] = [_shift_text(a, years) for a in t.get("anomalies", [])]
+    return t
+
+
+def through_table(transcription: dict, last: int) -> dict:
+    """The document up to the end of Tabel `last` (a short rendering of the annex)."""
+    t = copy.deepcopy(transcription)
+    blocks = t["blocks"]
+    end = next(i for i, b in enumerate(blocks) if b["type"] == "table" and b["no"] == last)
+    t["blocks"] = blocks[: end + 1]
+    t["tables"] = {k: v for k, v in t["tables"].items() if int(k) <= last}
+    return t

@@ -96,14 +96,8 @@ def circles(g: dict[str, set[str]]) -> list[set[str]]:
     return found
 
 
-# extract/pdf/__init__.py imports InputError from extract.reader inside a function
-# while extract.reader imports extract.pdf: the PDF stage's reshaping (issue 11: the
-# error types in extract/errors.py) removes it; none may be added.
-KNOWN_CIRCLES = [{"extract.pdf", "extract.reader"}]
-
-
 def test_no_import_circles():
-    assert [c for c in circles(graph()) if c not in KNOWN_CIRCLES] == []
+    assert circles(graph()) == []
 
 
 def test_the_walk_sees_function_level_imports_and_circles():

@@ -172,3 +172,25 @@ def test_a_degenerate_region_is_no_table():
     edges = edges_from_segment(100, 100, 100, 102) + edges_from_segment(200, 100, 200, 102) + edges_from_segment(100, 101, 200, 101)
     lay = layout(edges, [word("tekst", 120, 95)])
     assert lay.fragments == [] and [ln.text for ln in lay.lines] == ["tekst"]
+
+
+def test_a_page_number_inside_the_borders_of_a_row_cut_open_is_not_cell_text():
+    # Chromium draws the borders of a row cut by the page end down into the margin,
+    # around the page number: the row has no rule under it, the number stands under a
+    # blank of many lines.
+    edges = []
+    for y in YS:
+        edges += edges_from_segment(XS[0], y, XS[-1], y)
+    for x in XS:
+        edges += edges_from_segment(x, YS[0], x, 300.0)
+    words = [word("Tegevus", 105, 102), word("Periood", 205, 102), word("Tere", 105, 122), word("maailm", 105, 134),
+             word("7", 195, 280)]
+    page = layout(edges, words)
+    (fr,) = page.fragments
+    assert fr.open_bottom
+    assert [r.cells for r in fr.rows] == [["Tegevus", "Periood"], ["Tere maailm", ""], ["", ""]]
+    assert [ln.text for ln in page.lines] == ["7"]
+    # text at the top of the open row stays the row's
+    page = layout(edges, words[:2] + [word("Tere", 105, 142), word("maailm", 105, 154), words[-1]])
+    assert [r.cells for r in page.fragments[0].rows][-1] == ["Tere maailm", ""]
+    assert [ln.text for ln in page.lines] == ["7"]

@@ -177,8 +177,9 @@ def _pdf(pages: list[dict], *, pages_attrs: bytes = b"") -> bytes:
 CONTENT = (
     b"BT /F1 12 Tf 100 700 Td (Hello world) Tj ET "
     b"BT /F2 12 Tf 200 700 Td (Bold) Tj /F1 12 Tf (Next) Tj ET "
-    # kerning gaps of 4 pt (a word break for pdfplumber) and 2 pt (none)
-    b"BT /F1 10 Tf 100 650 Td [(ab) -400 (cd) -200 (ef)] TJ ET "
+    # gaps of 0.4 and 0.2 em (word breaks, no space drawn: Chromium writes text so)
+    # and a kerning gap of 0.1 em (none)
+    b"BT /F1 10 Tf 100 650 Td [(ab) -400 (cd) -100 (ef) -200 (gh)] TJ ET "
     b"BT /F1 10 Tf 100 630 Td (two  spaces\\240nbsp) Tj ET "
     # a line, a stroked box, a thin filled bar, a closed polygon drawn as lines
     b"0.5 w 50 690 m 300 690 l S 50 600 200 50 re S 50 500 200 1 re f "
@@ -218,7 +219,7 @@ def test_handmade_pages_match_pdfplumber(handmade):
         _assert_same_words(a, b, hyphen_blanks=[])
         _assert_same_edges(a, b)
     words = {w.text for w in pdfium[0].words}
-    assert {"ab", "cdef", "two", "spaces", "nbsp", "Inside", "form", "Bold", "Next"} <= words
+    assert {"ab", "cdef", "gh", "two", "spaces", "nbsp", "Inside", "form", "Bold", "Next"} <= words
     assert len(pdfium[0].edges) == 24  # lines, box, bar, polygon, polyline, closed line, forms
     upright = {w.text for w in pdfium[3].words}
     assert {"Hello", "world", "Rotated", "text"} - upright == {"Rotated", "text"}  # now sideways

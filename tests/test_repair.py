@@ -311,3 +311,104 @@ def test_a_merged_cell_drawn_again_is_recorded():
     ])
     t = assemble(pages).tables[0]
     assert {(d.text, d.reason) for d in t.dropped} >= {("seotud", "merged_cell_repeated"), ("Indikaator", "repeated_header")}
+
+
+# ------------------------------------------------- a header row broken by the page end
+
+HEADER_TOP = ["Tegevus", "Tegevuse üldajaraam", "Tegevuse algus- ja lõppkuupäev", "Planeeritav", "Tegevuse eest"]
+HEADER_REST = ["", "", "tegevuskava perioodil", "maksumus 2025. aastal", "vastutaja"]
+
+
+def _split_header_pages(*, rest_bold=True, first=ROW_1):
+    """The header's first lines alone at the foot of page 1, its rest and the data rows
+    on page 2 (LibreOffice closes both parts with a rule)."""
+    rest = frag(2, [HEADER_REST, first, ROW_2], top=72, header=rest_bold)
+    return [
+        page(1, [line(1, "Tabel 1. Tegevuste ajakava", 700, bold=True), page_number(1)],
+             [frag(1, [HEADER_TOP], top=740, header=True)]),
+        page(2, [page_number(2)], [rest]),
+    ]
+
+
+def test_a_header_row_broken_across_a_page_is_joined_back_as_header():
+    doc = assemble(_split_header_pages())
+    t = doc.tables[0]
+    assert t.header == [
+        "Tegevus", "Tegevuse üldajaraam", "Tegevuse algus- ja lõppkuupäev tegevuskava perioodil",
+        "Planeeritav maksumus 2025. aastal", "Tegevuse eest vastutaja",
+    ]
+    assert rows_of(doc) == [ROW_1, ROW_2]
+    assert any(n.rule == "header_continued" and n.severity == "info" for n in doc.notes)
+
+
+def test_the_first_data_row_after_a_header_ending_a_page_is_a_row():
+    # The header whole at the foot of page 1; page 2 starts with data (not bold).
+    pages = [
+        page(1, [line(1, "Tabel 1. Tegevuste ajakava", 700, bold=True), page_number(1)],
+             [frag(1, [HEADER], top=740, header=True)]),
+        page(2, [page_number(2)], [frag(2, [ROW_1, ROW_2], top=72)]),
+    ]
+    doc = assemble(pages)
+    assert doc.tables[0].header == HEADER
+    assert rows_of(doc) == [ROW_1, ROW_2]
+    assert not any(n.rule == "header_continued" for n in doc.notes)
+
+
+def test_header_continues_signals():
+    from extract.pdf.repair import header_continues
+
+    bold = dict(header_bold=True, new_bold=True)
+    assert header_continues(HEADER_TOP, HEADER_REST, **bold).continues
+    # a bold first row that begins with a numbering code is a data row, but doubtful
+    coded = header_continues(HEADER_TOP, ROW_1, **bold)
+    assert not coded.continues and coded.doubtful
+    # a header not set in bold: the empty key cell says it
+    assert header_continues(HEADER_TOP, HEADER_REST, header_bold=False, new_bold=False).continues
+    assert not header_continues(HEADER_TOP, ["Otsesed kulud", "", "", "5", "ELVL"], header_bold=False, new_bold=False).continues
+    # styled unlike the header: a data row
+    assert not header_continues(HEADER_TOP, HEADER_REST, header_bold=True, new_bold=False).continues
+
+
+def test_a_broken_word_whose_head_begins_a_printed_word_is_glued():
+    words = {"kogemuskohtumised", "kogemuskohtumiste", "korraldamine"}
+    # the rest is long, but the head begins a word the document prints
+    assert resolve_word_breaks(f"kogemuskohtum{WORD_BREAK}istel,", words) == "kogemuskohtumistel,"
+    # a head that is a word itself may still go on (an inflected form)
+    assert resolve_word_breaks(f"kogemuskohtumiste{WORD_BREAK}l,", words) == "kogemuskohtumistel,"
+    # a long rest after a head that begins no printed word: two words
+    assert resolve_word_breaks(f"Planeeritav{WORD_BREAK}maksumus", words) == "Planeeritav maksumus"
+
+
+def test_a_number_or_date_broken_by_the_column_edge_is_glued():
+    words = {"25", "2029", "partnerite", "partneritega", "tegevustega"}
+    assert resolve_word_breaks(f"01.01.2025-31.12.20{WORD_BREAK}25", words) == "01.01.2025-31.12.2025"
+    assert resolve_word_breaks(f"01.01.2023-31.10.{WORD_BREAK}2029", words) == "01.01.2023-31.10.2029"
+    # a head that is a printed word is not taken for the start of a longer one
+    text = f"Partnerite{WORD_BREAK}tegevusteg{WORD_BREAK}a seotud"
+    assert resolve_word_breaks(text, words) == "Partnerite tegevustega seotud"
+    # two whole dates written without a dash stay two
+    assert resolve_word_breaks(f"01.10.2025{WORD_BREAK}31.01.2026", set()) == "01.10.2025 31.01.2026"
+
+
+def test_a_word_broken_by_the_page_end_is_glued_when_its_line_was_full():
+    broken = ["3.5.2.1.1 Tegevus", "01.01.2023-", "01.01.2025-31.12.2025", "500", "Saarem"]
+    rest = ["", "31.10.2029", "", "", "aa vald"]
+
+    def pages(full: bool):
+        pp = table_pages([ROW_1, broken], [rest, ROW_2])
+        pp[0].lines.append(line(1, "Saaremaa vallas elavad", 40))
+        last = pp[0].fragments[0].rows[-1]
+        last.ends_full = [False, False, False, False, full]
+        return pp
+
+    doc = assemble(pages(True))
+    assert rows_of(doc)[1] == ["3.5.2.1.1 Tegevus", "01.01.2023-31.10.2029", "01.01.2025-31.12.2025", "500", "Saaremaa vald"]
+    assert any(n.rule == "word_broken_at_page_end" for n in doc.notes)
+    # a line that was not full ended with its word: a space
+    assert rows_of(assemble(pages(False)))[1][4] == "Saarem aa vald"
+
+
+def test_a_date_cut_inside_its_month_and_a_one_letter_rest_are_glued():
+    assert resolve_word_breaks(f"01.01.2024-31.1{WORD_BREAK}0.2030", set()) == "01.01.2024-31.10.2030"
+    # "e" printed alone elsewhere (a stray letter) is no word of its own
+    assert resolve_word_breaks(f"ELVL, graafilin{WORD_BREAK}e disainer", {"e", "disainer"}) == "ELVL, graafiline disainer"

@@ -7,110 +7,14 @@
 An engine only has to open a file and yield `PageGeometry` pages; everything after is
 shared. To add one, write `open_document(path, password)` as a context manager giving
 an object with `page_count` and `pages()`, raising `PdfUnreadable` / `PdfEncrypted`,
-and register it in `ENGINES`. An engine that finds tables itself (camelot) registers
-in `TABLE_FINDERS` a function (path, geometry pages, password) -> PageLayouts; the
-repair stage is the same for all. The OCR engine (ocr_engine.py) makes the same
-PageGeometry from a page image; with `ocr_fallback` it reads the pages that have no
-text layer in a file another engine reads.
+and register it in `ENGINES` (read.py). An engine that finds tables itself (camelot)
+registers in `TABLE_FINDERS` a function (path, geometry pages, password) ->
+PageLayouts; the repair stage is the same for all. The OCR engine (ocr_engine.py)
+makes the same PageGeometry from a page image; with `ocr_fallback` it reads the
+pages that have no text layer in a file another engine reads. This package only
+re-exports.
 """
 
-from __future__ import annotations
+from extract.pdf.read import ENGINES, TABLE_FINDERS, read_pdf
 
-from collections.abc import Callable
-from pathlib import Path
-
-from extract.model import ExtractedDocument
-from extract.pdf.geometry import PdfEncrypted, PdfUnreadable
-from extract.pdf.grid import page_layout
-from extract.pdf.repair import assemble
-
-
-def _plumber(path, password):
-    from extract.pdf.plumber_engine import open_document
-
-    return open_document(path, password)
-
-
-def _pdfium(path, password):
-    from extract.pdf.pdfium_engine import open_document
-
-    return open_document(path, password)
-
-
-def _ocr(path, password):
-    from extract.pdf.ocr_engine import open_document
-
-    return open_document(path, password)
-
-
-def _camelot_layouts(path, pages, password):
-    from extract.pdf.camelot_engine import camelot_layouts
-
-    return camelot_layouts(path, pages, password=password)
-
-
-# Engine name -> opener of the page geometry. camelot finds the tables itself; the
-# geometry (pdfium) gives it the text outside the tables and the page's rules.
-ENGINES: dict[str, Callable] = {"pdfplumber": _plumber, "pdfium": _pdfium, "camelot": _pdfium, "ocr": _ocr}
-# Engines that find the tables themselves: (path, geometry pages, password) -> PageLayouts.
-TABLE_FINDERS: dict[str, Callable] = {"camelot": _camelot_layouts}
-
-
-def read_pdf(
-    path: str | Path, *, engine: str, limits, password: str | None = None, ocr_fallback: bool = False
-) -> ExtractedDocument:
-    """`ocr_fallback`: a page with no text layer is read by OCR (ocr_engine.py)."""
-    from extract.pdf.ocr_engine import OcrUnavailable, ocr_pages_of  # numpy: only when reading
-    from extract.reader import InputError
-
-    opener = ENGINES.get(engine)
-    if opener is None:
-        raise InputError(path, f"PDF engine {engine!r} is not available (available: {', '.join(ENGINES)})")
-    finder = TABLE_FINDERS.get(engine)
-    try:
-        with opener(path, password) as doc:
-            page_count = doc.page_count
-            if limits is not None and page_count > limits.max_pages:
-                raise InputError(path, f"has {page_count} pages, over the limit of {limits.max_pages} (--max-pages)")
-            layouts = []
-            pages = []
-            words = 0
-            scanned = []  # indices of the pages without a text layer, read by OCR below
-            for geometry in doc.pages():
-                if not geometry.words and ocr_fallback and finder is None:
-                    scanned.append(len(layouts))
-                    layouts.append(None)
-                    continue
-                words += len(geometry.words)
-                if finder is None:
-                    layouts.append(page_layout(geometry))
-                else:
-                    pages.append(geometry)
-            ocr_pages = 0
-            for k, geometry in zip(scanned, ocr_pages_of(path, password, [k + 1 for k in scanned])):
-                layouts[k] = page_layout(geometry)
-                words += len(geometry.words)
-                ocr_pages += bool(geometry.words)
-            if finder is not None and words:
-                layouts = finder(path, pages, password)
-    except PdfEncrypted:
-        reason = "is encrypted; pass --password (the password given was not accepted)" if password else "is encrypted; pass --password"
-        raise InputError(path, reason) from None
-    except PdfUnreadable as exc:
-        raise InputError(path, f"is not a readable PDF ({exc.detail})") from None
-    except OcrUnavailable as exc:
-        raise InputError(path, f"needs OCR, which is not available: {exc.detail}") from None
-    if page_count == 0:
-        raise InputError(path, "is not a readable PDF (it has no pages)")
-    if words == 0:
-        raise InputError(path, "has no text layer (a scanned image?); it needs OCR first (--engine ocr)")
-    assembled = assemble(layouts)
-    return ExtractedDocument(
-        path=str(path),
-        source_format="pdf",
-        engine=("ocr" if ocr_pages == page_count else f"{engine}+ocr") if ocr_pages else engine,
-        page_count=page_count,
-        blocks=assembled.blocks,
-        tables=assembled.tables,
-        notes=assembled.notes,
-    )
+__all__ = ["ENGINES", "TABLE_FINDERS", "read_pdf"]

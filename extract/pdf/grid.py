@@ -21,11 +21,12 @@ the page, rows as drawn) and the `TextLine`s outside any table.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extract.pdf.geometry import Edge, PageGeometry, Word
+from extract.pdf.geometry import WORD_SETTINGS, Edge, PageGeometry, Word
 from extract.text import DASHES, clean_text, join_lines
 
 # Rules whose positions differ by less than this (pt) are one rule: producers draw a
@@ -43,18 +44,25 @@ SEPARATOR_MIN_COVER = 0.5
 MIN_VERTICAL_RULES = 2
 # Words whose tops differ by less than this share of their font size are on one line.
 LINE_TOP_TOLERANCE = 0.5
-# Two words on a line closer than this share of the font size were one run of text
-# split by a font change (no space between them); farther apart, a space.
-WORD_GAP_RATIO = 0.1
 # A word too long for its column is broken inside the word, with no hyphen: the line
 # holds that one word and ends closer than this share of the font size to the cell's
 # right text edge (less than one glyph more would fit: ~0.25 em seen, a glyph is up to
 # ~0.6 em). Such a break is only marked here (WORD_BREAK); repair.py decides with the
 # document's vocabulary whether it was a break inside a word or between two words.
 WORD_BREAK_MAX_SLACK = 0.5
+# A glyph may be this much wider than its word's mean glyph width ("m" in "maa").
+WIDE_GLYPH_RATIO = 1.5
 # A cell's text is left-aligned when it starts at most this share of the font size from
 # the cell's left rule (cell padding); only then is its right text edge known.
 MAX_CELL_PADDING = 1.0
+# In a row cut open by the page end, text under a blank of more than this many lines
+# (font sizes) is not the row's (see _below_a_blank).
+OPEN_ROW_MAX_BLANK = 2.0
+# A date, or a range of two, as the annex writes them: what a date cut short by the
+# column edge and its rest make together.
+_DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
+DATE_RE = re.compile(_DATE)
+DATE_OR_RANGE_RE = re.compile(rf"{_DATE}(?:[{DASHES}]{_DATE})?")
 # Marks a line break that may fall inside a word (see WORD_BREAK_MAX_SLACK). It is a
 # zero-width space, so it is never mistaken for text; repair.py resolves every one.
 WORD_BREAK = "\u200b"
@@ -90,6 +98,9 @@ class FragmentRow:
     cell_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     bold: bool = False  # every filled cell of the row set in bold (a header row, often)
+    # Per position: the cell's last line is one word filling the line (the word may go
+    # on at the top of the next page, when the row is continued there).
+    ends_full: list[bool] = field(default_factory=list)
     # Per position, the lowest OCR confidence (0-100) of the cell's words; empty when
     # the text was drawn as text (no OCR).
     confidence: list[float | None] = field(default_factory=list)
@@ -349,11 +360,11 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 
 def line_text(words: list[Word]) -> str:
     """A line's words joined: a space between words unless they abut (a font change
-    inside one run of text)."""
+    inside one run of text; the gap rule of the page model, geometry.WordSettings)."""
     out = ""
     prev: Word | None = None
     for w in words:
-        if prev is not None and w.x0 - prev.x1 > WORD_GAP_RATIO * max(prev.size, w.size, 1.0):
+        if prev is not None and w.x0 - prev.x1 > WORD_SETTINGS.word_gap(max(prev.size, w.size)):
             out += " "
         out += w.text
         prev = w
@@ -363,7 +374,7 @@ def line_text(words: list[Word]) -> str:
 def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, float, float, float], padding: float) -> bool:
     """Whether `line` may end in a word broken by the column edge (see
     WORD_BREAK_MAX_SLACK): one word only, filling the line, the next line going on
-    in lower case or with closing punctuation."""
+    in lower case or with closing punctuation, or a date cut short going on in digits."""
     if " " in line_text(line):
         return False
     last = line[-1]
@@ -375,9 +386,42 @@ def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, floa
     if padding > MAX_CELL_PADDING * size:
         return False  # not left-aligned: where the text could have ended is unknown
     slack = (box[2] - padding) - last.x1
-    return slack < WORD_BREAK_MAX_SLACK * size and (
-        nxt[0].text[:1].islower() or nxt[0].text[:1] in CLOSING_PUNCTUATION
+    # Less room left than the glyph that went to the next line: that glyph's width is
+    # not known, its word's mean glyph width (with room for a wide one) stands for it.
+    rest = nxt[0]
+    glyph = (rest.x1 - rest.x0) / max(len(rest.text), 1)
+    first = rest.text[:1]
+    return slack < max(WORD_BREAK_MAX_SLACK * size, WIDE_GLYPH_RATIO * glyph) and (
+        first.islower() or first in CLOSING_PUNCTUATION
+        or number_goes_on(last.text, rest.text)
     )
+
+
+def number_goes_on(head: str, tail: str) -> bool:
+    """Whether a date broken by the column edge goes on in `tail`: the last word of
+    `head`, not a whole date itself, and the first of `tail` make a date or a range
+    ("01.01.2023-31.10.20" + "29", "01.01.2024-31.1" + "0.2030", "31.12." + "2025";
+    "01.10.2025" + "31.01.2026" are two dates)."""
+    h, t = head.split(), tail.split()
+    if not h or not t or not t[0][:1].isdigit() or DATE_RE.fullmatch(h[-1]):
+        return False
+    return bool(DATE_OR_RANGE_RE.fullmatch((h[-1] + t[0]).rstrip(".,;:)")))
+
+
+def ends_full(words: list[Word], box: tuple[float, float, float, float]) -> bool:
+    """Whether a cell's last line is one word filling the line, with no blank drawn
+    after it (as `_maybe_broken_word` asks, the next line unknown: the word's own mean
+    glyph width stands for the glyph that did not fit)."""
+    lines = group_lines(words)
+    if not lines or " " in line_text(lines[-1]):
+        return False
+    last = lines[-1][-1]
+    size = max(last.size, 1.0)
+    padding = min(w.x0 for w in words) - box[0]
+    if last.space_after or last.text.endswith(tuple(DASHES)) or padding > MAX_CELL_PADDING * size:
+        return False
+    glyph = (last.x1 - last.x0) / max(len(last.text), 1)
+    return (box[2] - padding) - last.x1 < max(WORD_BREAK_MAX_SLACK * size, WIDE_GLYPH_RATIO * glyph)
 
 
 def cell_text(words: list[Word], box: tuple[float, float, float, float] | None = None) -> str:
@@ -444,12 +488,35 @@ def assign_words(grid: CellGrid, words: list[Word]) -> tuple[dict[int, list[Word
     return cells, rest
 
 
+def _below_a_blank(words: list[Word], row_top: float) -> list[Word]:
+    """Of the words in a row cut open by the page end, those of its last line when it
+    stands under a blank of more than OPEN_ROW_MAX_BLANK lines (from the text above,
+    or from the row's top rule): a cell's text starts at its top and runs on without
+    such a gap, and a producer that draws the cut-open borders down into the page
+    margin (Chromium) draws them around the page number there."""
+    lines = group_lines(words)
+    if not lines:
+        return []
+    last = lines[-1]
+    above = max((w.bottom for line in lines[:-1] for w in line), default=row_top)
+    size = max(max(w.size for w in last), 1.0)
+    return last if min(w.top for w in last) - above > OPEN_ROW_MAX_BLANK * size else []
+
+
 def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) -> tuple[Fragment, list[Word]]:
     """The fragment a region draws, filled with the words inside it; and the words
     that are not inside it."""
     closed, open_top, open_bottom = close_open_sides(region)
     grid = cell_grid(closed)
     cells, rest = assign_words(grid, words)
+    if open_bottom and grid.owner:
+        last_row = {cid for cid in grid.owner[-1]}
+        stray = _below_a_blank([w for cid in last_row for w in cells.get(cid, ())], grid.ys[-2])
+        if stray:
+            gone = set(map(id, stray))
+            for cid in last_row:
+                cells[cid] = [w for w in cells.get(cid, ()) if id(w) not in gone]
+            rest = rest + stray
     positions = grid.cell_positions()
     boxes = {}
     spans = {}
@@ -460,7 +527,7 @@ def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) ->
         spans[cid] = (i0, j0, j1 - j0 + 1, i1 - i0 + 1)
     rows = []
     for i, owners in enumerate(grid.owner):
-        texts, row_boxes, row_spans, confs = [], [], [], []
+        texts, row_boxes, row_spans, confs, full = [], [], [], [], []
         bold_cells = filled_cells = 0
         for j, cid in enumerate(owners):
             i0, j0, ncols, nrows = spans[cid]
@@ -468,13 +535,14 @@ def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) ->
             cell_words = cells.get(cid, []) if origin else []
             texts.append(cell_text(cell_words, boxes[cid]) if origin else "")
             confs.append(min((w.conf for w in cell_words if w.conf is not None), default=None))
+            full.append(bool(cell_words) and ends_full(cell_words, boxes[cid]))
             row_boxes.append(boxes[cid])
             row_spans.append((ncols, nrows) if origin else (0, 0))
             if cell_words:
                 filled_cells += 1
                 bold_cells += mostly_bold(cell_words)
         bold = filled_cells > 0 and bold_cells == filled_cells
-        rows.append(FragmentRow(texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold))
+        rows.append(FragmentRow(texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold, full))
         if any(c is not None for c in confs):
             rows[-1].confidence = confs
     bbox = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])

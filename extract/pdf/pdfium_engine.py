@@ -5,11 +5,12 @@ spec) at about a tenth of the cost: PDFium parses the content stream in C, and P
 asks only for what the model needs, through the raw API (per character: its text, text
 object, origin and loose box; per text object: font, size, matrix).
 
-Words. pdfplumber's word grouping is replayed: the characters, in content order, are cut
-into runs of one (upright, font name, size); a run's characters are clustered into lines
-by `top` (3 pt, chained), each line sorted along the text and cut where a character is
-blank, starts before the previous one, more than 3 pt after its end, or more than 3 pt
-off its line. What PDFium reports is mapped back to pdfminer's characters:
+Words. pdfplumber's word grouping, with the page model's settings
+(geometry.WordSettings), is replayed: the characters, in content order, are cut into
+runs of one (upright, font name, size); a run's characters are clustered into lines by
+`top` (3 pt, chained), each line sorted along the text and cut where a character is
+blank, starts before the previous one, more than 0.15 em after its end, or more than
+3 pt off its line. What PDFium reports is mapped back to pdfminer's characters:
 
 * text: `FPDFText_GetUnicode`; the 0x02 PDFium puts for a hyphen it takes to end a line
   reads "-"; ligature code points expand as pdfplumber expands them (PDFium mostly
@@ -83,21 +84,16 @@ from extract.pdf.geometry import (
     PdfEncrypted,
     PdfUnreadable,
     Word,
+    WordSettings,
+    WORD_SETTINGS,
+    blank_index,
     edges_from_rect,
     edges_from_segment,
+    has_blank_after,
     is_bold_font,
 )
 
 NAME = "pdfium"
-
-# pdfplumber's word grouping (see plumber_engine.py): characters closer than this (pt)
-# horizontally are one word; characters whose tops differ by less are on one line.
-WORD_X_TOLERANCE = 3.0
-WORD_Y_TOLERANCE = 3.0
-
-# A blank character whose left edge is within this distance (pt) of a word's right
-# edge, on the same line, follows that word (plumber_engine.SPACE_AFTER_TOLERANCE).
-SPACE_AFTER_TOLERANCE = 1.0
 
 # A character's advance (from the font's widths) is trusted when PDFium's loose box,
 # which is the advance box joined with the glyph's ink, reaches at most this share of
@@ -609,19 +605,22 @@ _by_x0 = itemgetter(0)
 _by_top = itemgetter(2, 3)
 
 
-def _run_words(run: tuple, out: list[Word], blanks: dict[int, list[float]]) -> None:
-    """pdfplumber's WordExtractor on one run: lines, each sorted along the text and cut
-    into words at blanks and gaps."""
+def _run_words(run: tuple, out: list[Word], blanks: dict[int, list[float]], settings: WordSettings) -> None:
+    """pdfplumber's WordExtractor on one run, with the page model's settings
+    (geometry.WordSettings, as plumber_engine passes them): lines, each sorted along
+    the text and cut into words at blanks and at gaps wider than a share of the size."""
     upright, fontname, size, bold, chars = run
+    line_tol, gap = settings.line_tolerance, settings.gap_ratio * size
     if upright:
-        lines = _lines(chars, 2, WORD_Y_TOLERANCE)
-        sort_key, start, end, other, along, across = _by_x0, 0, 1, 2, WORD_X_TOLERANCE, WORD_Y_TOLERANCE
-    else:  # read top to bottom, lines by x0 (pdfplumber's default for rotated chars)
-        lines = _lines(chars, 0, WORD_X_TOLERANCE)
-        sort_key, start, end, other, along, across = _by_top, 2, 3, 0, WORD_Y_TOLERANCE, WORD_X_TOLERANCE
+        lines = _lines(chars, 2, line_tol)
+        sort_key, start, end, other, along, across = _by_x0, 0, 1, 2, gap, line_tol
+    else:  # read top to bottom, lines by x0 (pdfplumber's default for rotated chars,
+        # which measures its x tolerance, here the size's share, across the line)
+        lines = _lines(chars, 0, line_tol)
+        sort_key, start, end, other, along, across = _by_top, 2, 3, 0, line_tol, gap
 
     def emit(texts, x0, x1, top, bottom):
-        after = bool(blanks) and _blank_at(blanks, top, x1)
+        after = bool(blanks) and has_blank_after(blanks, top, x1, settings)
         out.append(Word("".join(texts), x0, x1, top, bottom, fontname, size, bold, space_after=after))
 
     for line in lines:
@@ -661,27 +660,14 @@ def _run_words(run: tuple, out: list[Word], blanks: dict[int, list[float]]) -> N
             emit(texts, wx0, wx1, wtop, wbottom)
 
 
-def _blank_at(blanks: dict[int, list[float]], top: float, x1: float) -> bool:
-    """plumber_engine's space_after: a drawn blank starts within SPACE_AFTER_TOLERANCE
-    of the word's end, its top rounding to the word's row or a neighbour."""
-    row = round(top)
-    for r in (row - 1, row, row + 1):
-        for x in blanks.get(r, ()):
-            if -SPACE_AFTER_TOLERANCE <= x - x1 <= SPACE_AFTER_TOLERANCE:
-                return True
-    return False
-
-
-def _words(api: _Api, tp, frame: _Frame, font_of) -> list[Word]:
+def _words(api: _Api, tp, frame: _Frame, font_of, settings: WordSettings = WORD_SETTINGS) -> list[Word]:
     found: list[tuple[float, float]] = []
     runs = _read_runs(api, tp, frame, font_of, found)
-    blanks: dict[int, list[float]] = {}
-    for x, top in found:
-        blanks.setdefault(round(top), []).append(x)
+    blanks = blank_index(found)
     out: list[Word] = []
     for run in runs:
         if run[4]:
-            _run_words(run, out, blanks)
+            _run_words(run, out, blanks, settings)
     return out
 
 

@@ -20,46 +20,27 @@ from extract.pdf.geometry import (
     PdfEncrypted,
     PdfUnreadable,
     Word,
+    WordSettings,
+    WORD_SETTINGS,
+    blank_index,
     edges_from_rect,
     edges_from_segment,
+    has_blank_after,
     is_bold_font,
 )
 
 NAME = "pdfplumber"
 
-# pdfplumber's word grouping: characters closer than this (pt) horizontally are one
-# word. pdfplumber's default (3 pt) keeps kerned and tightly set text together while a
-# normal space (about a quarter of the font size) still separates words.
-WORD_X_TOLERANCE = 3.0
-# Characters whose tops differ by less than this (pt) are on one line for word grouping.
-WORD_Y_TOLERANCE = 3.0
-# A blank character whose left edge is within this distance (pt) of a word's right
-# edge, on the same line, follows that word.
-SPACE_AFTER_TOLERANCE = 1.0
 
-
-def _blank_starts(page) -> dict[int, list[float]]:
-    """Left edges of the page's blank characters, by rounded top."""
-    out: dict[int, list[float]] = {}
-    for c in page.chars:
-        if c["text"].isspace():
-            out.setdefault(round(c["top"]), []).append(float(c["x0"]))
-    return out
-
-
-def _space_after(blanks: dict[int, list[float]], top: float, x1: float) -> bool:
-    row = round(top)
-    return any(
-        abs(x - x1) <= SPACE_AFTER_TOLERANCE for r in (row - 1, row, row + 1) for x in blanks.get(r, ())
-    )
-
-
-def _words(page) -> list[Word]:
+def _words(page, settings: WordSettings = WORD_SETTINGS) -> list[Word]:
+    """pdfplumber's word grouping with the page model's settings (geometry.WordSettings):
+    a gap wider than a share of the font size ends a word (`x_tolerance_ratio`)."""
     out = []
-    blanks = _blank_starts(page)
+    blanks = blank_index((float(c["x0"]), float(c["top"])) for c in page.chars if c["text"].isspace())
     for w in page.extract_words(
-        x_tolerance=WORD_X_TOLERANCE,
-        y_tolerance=WORD_Y_TOLERANCE,
+        x_tolerance=settings.line_tolerance,  # only clusters the lines of text that is not upright
+        x_tolerance_ratio=settings.gap_ratio,
+        y_tolerance=settings.line_tolerance,
         keep_blank_chars=False,
         extra_attrs=["fontname", "size"],
     ):
@@ -77,7 +58,7 @@ def _words(page) -> list[Word]:
                 fontname=fontname,
                 size=float(w.get("size") or 0.0),
                 bold=is_bold_font(fontname),
-                space_after=_space_after(blanks, float(w["top"]), float(w["x1"])),
+                space_after=has_blank_after(blanks, float(w["top"]), float(w["x1"]), settings),
             )
         )
     return out

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from extract.captions import caption_number
 from extract.model import Block, DroppedText, ExtractionNote, RawRow, RawTable
-from extract.pdf.grid import CLOSING_PUNCTUATION, WORD_BREAK, Fragment, FragmentRow, PageLayout, TextLine
+from extract.pdf.grid import CLOSING_PUNCTUATION, WORD_BREAK, Fragment, FragmentRow, PageLayout, TextLine, number_goes_on
 from extract.text import DASHES, clean_text, join_lines
 
 # --------------------------------------------------------------------- settings
@@ -73,6 +73,8 @@ HEADER_REPEAT_MIN_RATIO = 90
 # neither the glued word nor the rest elsewhere, a rest this long or shorter is glued,
 # a longer one read as a word of its own ("Planeeritav" | "maksumus").
 WORD_BREAK_SHORT_REST = 3
+# A head this long that begins a longer word the document prints is that word's start.
+WORD_BREAK_MIN_STEM = 4
 # A column is the table's key column when it is filled in more than this share of the
 # rows (Tabel 17's merged group column is not: it is filled in its header only).
 KEY_COLUMN_MIN_SHARE = 0.5
@@ -126,14 +128,26 @@ def vocabulary(pages: list[PageLayout]) -> set[str]:
 
 def glue_word_break(head: str, tail: str, words: set[str]) -> bool:
     """Whether the text either side of a possible in-word break is one word: the rest
-    is closing punctuation; or the document prints the glued word elsewhere; or,
-    when it prints the rest as a word of its own, not; failing both, a rest of a few
-    letters is what did not fit of a long word, a longer one a word of its own."""
-    if tail[:1] in CLOSING_PUNCTUATION or _word(head + tail) in words:
+    is closing punctuation, or the rest of a number or date; or the document prints
+    the glued word elsewhere; or,
+    when it prints the rest as a word of its own, not; or the head, not a word the
+    document prints, is the beginning of a longer one ("kogemuskohtum" of
+    "kogemuskohtumised"; "Partnerite" is a word, though "partneritega" begins so);
+    failing all, a rest of a few letters is what did not fit of a long word, a longer
+    one a word of its own. (A head printed as a word proves nothing: an inflected
+    word begins with another, "kogemuskohtumiste" + "l"; nor does a rest of one
+    letter printed alone: "graafilin" + "e".)"""
+    if tail[:1] in CLOSING_PUNCTUATION or _word(head + tail) in words or number_goes_on(head, tail):
         return True
-    rest = _word(tail)
-    if rest in words:
+    rest, first = _word(tail), _word(head)
+    if rest in words and len(rest) > 1:  # a single letter printed alone proves nothing
         return False
+    if (
+        len(first) >= WORD_BREAK_MIN_STEM
+        and first not in words
+        and any(len(w) > len(first) and w.startswith(first) for w in words)
+    ):
+        return True
     return len(rest) <= WORD_BREAK_SHORT_REST
 
 
@@ -153,8 +167,7 @@ def resolve_word_breaks(text: str, words: set[str], glued: list[str] | None = No
     return text
 
 
-def _resolve_fragments(pages: list[PageLayout]) -> list[ExtractionNote]:
-    words = vocabulary(pages)
+def _resolve_fragments(pages: list[PageLayout], words: set[str]) -> list[ExtractionNote]:
     notes = []
     for page in pages:
         for fr in page.fragments:
@@ -309,6 +322,7 @@ class TableBuilder:
     caption: str
     header: list[str] = field(default_factory=list)
     header_rows: int = 1
+    header_bold: bool = False  # every filled cell of the header set in bold
     rows: list[RawRow] = field(default_factory=list)
     column_edges: list[float] = field(default_factory=list)
     page_from: int | None = None
@@ -456,20 +470,67 @@ def row_continues(
     return Continuation(False, (), doubtful)
 
 
-def merge_rows(prev: RawRow, new: list[str], page_no: int, confidence: list[float | None] | None = None) -> None:
-    """Append each cell's text to the cell above, as a wrapped line would join (an
-    OCR confidence is the lower of the two parts')."""
+def header_continues(
+    header: list[str], new: list[str], *, header_bold: bool, new_bold: bool, boundary_open: bool = False
+) -> Continuation:
+    """Decide whether `new` (the first row on a page, the table having no data row
+    yet) is the rest of the header row, broken by the page end (Word and LibreOffice
+    let a header row break unless it is marked not to): the first lines of the header
+    cells at the foot of one page, the rest at the top of the next.
+
+    It is when it is set like the header (bold, or not, as the header is) and does
+    not begin like a data row (a numbering code in its key cell), and: the header is
+    bold (data rows are not), or the key cell is empty where the header's is filled,
+    or the page break left the table open. Anything else is the first data row; a
+    row that is styled like the header but begins with a code is doubtful."""
+    if not any(clean_text(c) for c in new):
+        return Continuation(False, ())
+    key = key_column([header])
+    new_key, header_key = _cell(new, key), _cell(header, key)
+    if bool(new_bold) != bool(header_bold):
+        return Continuation(False, ())
+    if ROW_START_CODE_RE.match(new_key):
+        return Continuation(False, (), doubtful=header_bold)
+    reasons: list[str] = []
+    if header_bold:
+        reasons.append("set in bold like the header")
+    if key is not None and header_key and not new_key:
+        reasons.append("key cell empty")
+    if boundary_open:
+        reasons.append("no rule at the page break")
+    return Continuation(bool(reasons), tuple(reasons))
+
+
+def merge_rows(
+    prev: RawRow, new: list[str], page_no: int, ends_full: list[bool] | None = None, words: set[str] | None = None,
+    confidence: list[float | None] | None = None,
+) -> list[str]:
+    """Append each cell's text to the cell above, as a wrapped line would join. A cell
+    above whose last line was one word filling it (`ends_full`, by column) may have
+    been broken inside that word by the page end: decided as a word broken by the
+    column edge (`glue_word_break`, with the document's vocabulary `words`). Returns
+    the words glued so. An OCR confidence is the lower of the two parts'."""
     n = max(len(prev.cells), len(new))
     cells = prev.cells + [""] * (n - len(prev.cells))
+    glued: list[str] = []
     for j, text in enumerate(new):
         if text.strip():
-            cells[j] = join_lines([cells[j], text])
+            head, tail = cells[j].rstrip(), text.lstrip()
+            first = tail[:1]
+            if (
+                ends_full and j < len(ends_full) and ends_full[j] and head
+                and (first.islower() or first in CLOSING_PUNCTUATION or number_goes_on(head, tail))
+            ):
+                cells[j] = resolve_word_breaks(head + WORD_BREAK + tail, words or set(), glued)
+            else:
+                cells[j] = join_lines([cells[j], text])
     prev.cells = cells
     prev.page_to = page_no
     if confidence is not None or prev.confidence is not None:
         a = (prev.confidence or []) + [None] * n
         b = (confidence or []) + [None] * n
         prev.confidence = [min((c for c in (a[j], b[j]) if c is not None), default=None) for j in range(n)]
+    return glued
 
 
 def column_edges(fragment: Fragment) -> list[float]:
@@ -522,7 +583,8 @@ def _reading_order(text_blocks: list[TextBlock], pages: list[PageLayout]) -> lis
 
 def assemble(pages: list[PageLayout]) -> Assembled:
     """The document's blocks and logical tables from its pages' layouts."""
-    notes = _resolve_fragments(pages)
+    words = vocabulary(pages)
+    notes = _resolve_fragments(pages, words)
     for page in pages:
         page.fragments = [fr for fr in (_trim_empty_rows(f) for f in page.fragments) if fr.rows]
     kept_lines = drop_page_furniture(pages)
@@ -575,7 +637,7 @@ def assemble(pages: list[PageLayout]) -> Assembled:
                         page=fr.page_no,
                     )
                 )
-            _continue_table(current, fr, prev_fragment, notes)
+            _continue_table(current, fr, prev_fragment, notes, words)
         text_since_fragment = False
         prev_fragment = fr
     if pending is not None:
@@ -633,6 +695,7 @@ def _start_table(no: int, caption: str, fr: Fragment, notes: list[ExtractionNote
     rows = _fragment_rows(table, fr, notes)
     table.column_edges = column_edges(fr)
     table.header = join_columns(rows[: table.header_rows])
+    table.header_bold = all(r.bold for r in fr.rows[: table.header_rows])
     targets: list[int | None] = [None] * table.header_rows
     for k, cells in enumerate(rows[table.header_rows :], start=table.header_rows):
         targets.append(len(table.rows))
@@ -726,7 +789,9 @@ def _repeated_header_rows(rows: list[list[str]], table: TableBuilder) -> int:
     return n
 
 
-def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None, notes: list[ExtractionNote]) -> None:
+def _continue_table(
+    table: TableBuilder, fr: Fragment, prev_fr: Fragment | None, notes: list[ExtractionNote], words: set[str] | None = None
+) -> None:
     all_rows = _fragment_rows(table, fr, notes)
     table.count_words(fr)
     dropped = _repeated_header_rows(all_rows, table)
@@ -740,12 +805,56 @@ def _continue_table(table: TableBuilder, fr: Fragment, prev_fr: Fragment | None,
         return
     first = rows[0]
     _continue_cut_cells(table, first, fr.page_no, notes)
-    if table.rows and any(c.strip() for c in first):
+    if not table.rows and any(c.strip() for c in first):
+        boundary_open = fr.open_top or (prev_fr is not None and prev_fr.open_bottom)
+        decision = header_continues(
+            table.header, first, header_bold=table.header_bold, new_bold=fr.rows[dropped].bold,
+            boundary_open=boundary_open,
+        )
+        if decision.continues:
+            table.header = [join_lines([h, c]) for h, c in zip(table.header, first)] + table.header[len(first):]
+            notes.append(
+                ExtractionNote(
+                    "header_continued",
+                    f"the header row continues on page {fr.page_no} ({'; '.join(decision.reasons)})",
+                    "info",
+                    table_no=table.no,
+                    page=fr.page_no,
+                )
+            )
+            targets.append(None)
+            rows = rows[1:]
+        elif decision.doubtful:
+            notes.append(
+                ExtractionNote(
+                    "header_break_uncertain",
+                    f"the first row on page {fr.page_no} is set like the header but read as a data row",
+                    table_no=table.no,
+                    row_no=1,
+                    page=fr.page_no,
+                    raw_text=" | ".join(first)[:200],
+                )
+            )
+    elif table.rows and any(c.strip() for c in first):
         prev = table.rows[-1]
         boundary_open = fr.open_top or (prev_fr is not None and prev_fr.open_bottom)
         decision = row_continues([r.cells for r in table.rows], prev.cells, first, boundary_open=boundary_open)
         if decision.continues:
-            merge_rows(prev, first, fr.page_no, _row_confidence(fr, dropped, len(first)))
+            full = prev_fr.rows[-1].ends_full if prev_fr is not None and prev_fr.rows else None
+            if full is not None and len(full) != len(prev.cells):
+                full = None  # drawn with other columns: positions do not match
+            for g in merge_rows(prev, first, fr.page_no, full, words,
+                                confidence=_row_confidence(fr, dropped, len(first))):
+                notes.append(
+                    ExtractionNote(
+                        "word_broken_at_page_end",
+                        f"a word broken by the page end before page {fr.page_no} was joined: {g!r}",
+                        "info",
+                        table_no=table.no,
+                        row_no=len(table.rows),
+                        page=fr.page_no,
+                    )
+                )
             notes.append(
                 ExtractionNote(
                     "row_continued",

@@ -47,14 +47,14 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -95,6 +95,9 @@ class Layout:
     indicator_cols: tuple[float, ...]
     group_indicator_cols: tuple[float, ...]  # Tabel 17 (6 columns)
     repeat_header: bool
+    # The header row carries w:cantSplit (Word and LibreOffice let a row break by
+    # default; the committed samples keep the header whole, the conformance matrix not).
+    header_cant_split: bool = True
 
     @property
     def text_width(self) -> float:
@@ -103,6 +106,22 @@ class Layout:
     def check(self) -> None:
         for cols in (self.schedule_cols, self.indicator_cols, self.group_indicator_cols):
             assert abs(sum(cols) - self.text_width) < 0.02, (self.name, cols, self.text_width)
+
+    def turned(self) -> "Layout":
+        """The same layout on the page turned to landscape, column widths scaled to
+        the wider text."""
+        lay = replace(self, name=self.name + "-landscape", page_w=self.page_h, page_h=self.page_w)
+        width = lay.text_width
+        return replace(lay, schedule_cols=scale_widths(self.schedule_cols, width),
+                       indicator_cols=scale_widths(self.indicator_cols, width),
+                       group_indicator_cols=scale_widths(self.group_indicator_cols, width))
+
+
+def scale_widths(cols: tuple[float, ...], width: float) -> tuple[float, ...]:
+    """Column widths in the same proportions, summing to `width` (cm)."""
+    total = sum(cols)
+    out = [round(c * width / total, 3) for c in cols[:-1]]
+    return (*out, round(width - sum(out), 3))
 
 
 # The real document: A4, Word's "Normal" margins (2.54 cm), Times New Roman 12 pt.
@@ -331,7 +350,8 @@ def _add_table(doc, table_no: int, tdata: dict, lay: Layout) -> None:
     # Only the header row may not break across a page (a tall header such as Tabel 13's
     # "... (eurodes)" would otherwise leave its last line alone on the next page); data
     # rows carry no cantSplit and break freely.
-    trPr.append(OxmlElement("w:cantSplit"))
+    if lay.header_cant_split:
+        trPr.append(OxmlElement("w:cantSplit"))
     if lay.repeat_header:
         trPr.append(OxmlElement("w:tblHeader"))
     for cell, text in zip(hrow.cells, header):
@@ -372,8 +392,46 @@ def amended_line(amended_by: dict) -> str:
             f"{amended_by['directive_no']}")
 
 
-def build_docx(data: dict, lay: Layout, out: Path) -> None:
+def _add_directive_page(doc, page: dict) -> None:
+    """The directive itself in front of its annex (the document register publishes
+    them in one file): heading, dateline, title, text, signature, then a page break.
+    `page` is meta["directive_page"]: heading, dateline, title, paragraphs, signature."""
+    p = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    _add_text(p, page["heading"], bold=True)
+    p.paragraph_format.space_after = Pt(12)
+    p = doc.add_paragraph()
+    _add_text(p, page["dateline"])
+    p.paragraph_format.space_after = Pt(18)
+    p = doc.add_paragraph()
+    _add_text(p, page["title"], bold=True)
+    p.paragraph_format.space_after = Pt(12)
+    for text in page["paragraphs"]:
+        p = doc.add_paragraph(style="Normal")
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        _add_text(p, text)
+    doc.add_paragraph()
+    for text in page["signature"]:
+        p = doc.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        _add_text(p, text)
+    doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
+def _start_section(doc, lay: Layout) -> None:
+    """A new section on a new page with the layout's page size and orientation."""
+    sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    sec.orientation = WD_ORIENT.LANDSCAPE if lay.page_w > lay.page_h else WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Cm(lay.page_w), Cm(lay.page_h)
+    sec.top_margin, sec.bottom_margin = Cm(lay.margin_top), Cm(lay.margin_bottom)
+    sec.left_margin, sec.right_margin = Cm(lay.margin_left), Cm(lay.margin_right)
+
+
+def build_docx(data: dict, lay: Layout, out: Path, *, landscape: tuple[int, int] | None = None) -> None:
+    """The annex as DOCX. `landscape` = (first, last): the tables first..last (from
+    the caption of the first) are set in a landscape section of their own. A
+    meta["directive_page"] puts the directive's page in front."""
     lay.check()
+    wide = lay.turned() if landscape else None
     doc = Document()
     _setup_styles(doc, lay)
 
@@ -390,8 +448,11 @@ def build_docx(data: dict, lay: Layout, out: Path) -> None:
     _add_page_number_footer(sec)
 
     meta = data["meta"]
-    # Approval block, top right.
     first = True
+    if meta.get("directive_page"):
+        _add_directive_page(doc, meta["directive_page"])
+        first = False
+    # Approval block, top right.
     for line in _approval_lines(meta):
         p = doc.paragraphs[0] if first and doc.paragraphs else doc.add_paragraph()
         first = False
@@ -426,13 +487,18 @@ def build_docx(data: dict, lay: Layout, out: Path) -> None:
                 _add_text(p, item)
         elif kind == "caption":
             assert re.match(r"Tabel \d+\. ", block["text"]), block
+            if landscape and block["text"].startswith(f"Tabel {landscape[0]}."):
+                _start_section(doc, wide)
             p = doc.add_paragraph(style="Caption")
             _add_text(p, block["text"])
         elif kind == "table":
-            _add_table(doc, block["no"], data["tables"][str(block["no"])], lay)
+            turned = landscape and landscape[0] <= block["no"] <= landscape[1]
+            _add_table(doc, block["no"], data["tables"][str(block["no"])], wide if turned else lay)
             # A small gap after each table (an empty paragraph, as Word documents do).
             gap = doc.add_paragraph()
             gap.paragraph_format.space_after = Pt(0)
+            if landscape and block["no"] == landscape[1]:
+                _start_section(doc, lay)
         else:
             raise ValueError(f"unknown block type {kind!r}")
 
@@ -552,12 +618,25 @@ def _esc(s: str) -> str:
     return html.escape(s, quote=False)
 
 
-def build_html(data: dict) -> str:
+def build_html(data: dict, *, css: str = HTML_CSS, repeat_header: bool = True,
+               landscape: tuple[int, int] | None = None) -> str:
+    """The annex as HTML. `repeat_header`: header rows in <thead> (repeated on each
+    page) or as the first body row; `landscape` = (first, last): the tables first..last
+    (from the caption of the first) in a <div class="landscape"> for the CSS to give a
+    landscape page. A meta["directive_page"] puts the directive's page in front
+    (<div class="directive">)."""
     meta = data["meta"]
     out = ["<!DOCTYPE html>", '<html lang="et"><head><meta charset="utf-8">',
            f"<title>{_esc(meta['title'])}</title>",
            '<meta name="author" content="Kultuuriministeerium">',
-           f"<style>{HTML_CSS}</style></head><body>"]
+           f"<style>{css}</style></head><body>"]
+    page = meta.get("directive_page")
+    if page:
+        out.append(f'<div class="directive"><p class="directive-heading">{_esc(page["heading"])}</p>'
+                   f'<p class="dateline">{_esc(page["dateline"])}</p>'
+                   f'<p class="directive-title">{_esc(page["title"])}</p>')
+        out += [f"<p>{_esc(t)}</p>" for t in page["paragraphs"]]
+        out.append('<p class="signature">' + "<br>".join(_esc(t) for t in page["signature"]) + "</p></div>")
     for line in _approval_lines(meta):
         out.append(f'<p class="approval">{_esc(line)}</p>')
     out.append(f'<p class="annex">{_esc(meta["annex"])}</p>')
@@ -572,14 +651,18 @@ def build_html(data: dict) -> str:
         elif kind == "bullets":
             out.append("<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in block["items"]) + "</ul>")
         elif kind == "caption":
+            if landscape and block["text"].startswith(f"Tabel {landscape[0]}."):
+                out.append('<div class="landscape">')
             out.append(f'<p class="caption">{_esc(block["text"])}</p>')
         elif kind == "table":
-            out.append(_html_table(block["no"], data["tables"][str(block["no"])]))
+            out.append(_html_table(block["no"], data["tables"][str(block["no"])], repeat_header))
+            if landscape and block["no"] == landscape[1]:
+                out.append("</div>")
     out.append("</body></html>")
     return "\n".join(out)
 
 
-def _html_table(no: int, t: dict) -> str:
+def _html_table(no: int, t: dict, repeat_header: bool = True) -> str:
     header, rows = t["header"], t["rows"]
     ncols = len(header)
     cols = HTML_COLS["group" if ncols == 6 else t["kind"]]
@@ -588,9 +671,9 @@ def _html_table(no: int, t: dict) -> str:
     parts += [f'<col style="width:{w}%">' for w in cols]
     # Tabel 17's group cell spans the header and the data rows; a rowspan cannot cross
     # from <thead> into <tbody>, so that table keeps its header row in the body (and it
-    # is not repeated on a new page).
-    group = ncols == 6
-    parts.append("</colgroup><tbody><tr>" if group else "</colgroup><thead><tr>")
+    # is not repeated on a new page); so does every table when the header is not to repeat.
+    in_body = ncols == 6 or not repeat_header
+    parts.append("</colgroup><tbody><tr>" if in_body else "</colgroup><thead><tr>")
     brk = HEADER_BREAKS.get(no)
     for i, h in enumerate(header):
         text = _esc(h)
@@ -601,7 +684,7 @@ def _html_table(no: int, t: dict) -> str:
             parts.append(f'<th rowspan="{len(rows) + 1}">{text}</th>')
         else:
             parts.append(f"<th>{text}</th>")
-    parts.append("</tr>" if group else "</tr></thead><tbody>")
+    parts.append("</tr>" if in_body else "</tr></thead><tbody>")
     for row in rows:
         parts.append("<tr>")
         for i, c in enumerate(row["cells"]):
@@ -615,6 +698,26 @@ def _html_table(no: int, t: dict) -> str:
         parts.append("</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
+
+
+def chromium_to_pdf(html_text: str, out_pdf: Path) -> None:
+    """HTML printed by headless Chromium (Skia's PDF backend): `@page` size and
+    margins from the CSS, no header or footer lines."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        sys.exit("chromium not found: apt-get install chromium")
+    with tempfile.TemporaryDirectory(prefix="samples-chromium-") as tmp:
+        src = Path(tmp, "annex.html")
+        src.write_text(html_text, encoding="utf-8")
+        target = Path(tmp, "out.pdf")
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={Path(tmp, 'profile')}", f"--print-to-pdf={target}",
+               "--no-pdf-header-footer", src.as_uri()]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        if not target.exists():
+            sys.exit("chromium produced no PDF")
+        shutil.move(str(target), out_pdf)
 
 
 def html_to_pdf(html_text: str, out_pdf: Path, html_out: Path | None = None) -> None:
