@@ -6,8 +6,10 @@
   same (two originals, or two amendments by the same directive), a reading by OCR
   of a scan goes before a reading of a text layer (so the latest is the reading
   to trust, and any order of arrival gives the same warehouse), with a warning
-  `ocr_reading_differs`; only where that does not decide either does arrival order
-  (document_id) decide, and a warning finding `version_order_by_arrival` says so.
+  `ocr_reading_differs`; then a reading with fewer tables or rows (a partial file)
+  before a fuller one (`version_order_by_completeness`); only where neither decides
+  does arrival order (document_id) decide, and a warning finding
+  `version_order_by_arrival` says so.
   Numbers are recomputed whenever a version is added, so loading an older
   version after a newer one never changes which one is latest.
 - The rows of a version are read from its best file: a signed one (signature not
@@ -21,6 +23,8 @@ from collections import defaultdict
 
 ARRIVAL_RULE = "version_order_by_arrival"
 OCR_ORDER_RULE = "ocr_reading_differs"
+COMPLETENESS_RULE = "version_order_by_completeness"
+ORDER_RULES = (ARRIVAL_RULE, OCR_ORDER_RULE, COMPLETENESS_RULE)
 
 
 def _amendment(no, date) -> str:
@@ -32,11 +36,15 @@ def _amendment(no, date) -> str:
 def renumber(con, annex_key: str) -> None:
     """Number the versions of one annex by the document, arrival order last."""
     rows = con.execute(
-        """SELECT document_id, version, amended_by_no, amended_by_date, coalesce(engine LIKE '%ocr%', false)
-           FROM documents WHERE annex_key = ?
+        """SELECT document_id, version, amended_by_no, amended_by_date, ocr, tables, rows FROM (
+               SELECT d.*, coalesce(d.engine LIKE '%ocr%', false) AS ocr,
+                      (SELECT count(*) FROM annex_tables t WHERE t.document_id = d.document_id) AS tables,
+                      (SELECT count(*) FROM activities a WHERE a.document_id = d.document_id)
+                    + (SELECT count(*) FROM indicators i WHERE i.document_id = d.document_id) AS rows
+               FROM documents d WHERE d.annex_key = ?)
            ORDER BY (amended_by_no IS NOT NULL OR amended_by_date IS NOT NULL),
                     amended_by_date NULLS LAST, amended_by_no NULLS LAST,
-                    coalesce(engine LIKE '%ocr%', false) DESC, document_id""",
+                    ocr DESC, tables, rows, document_id""",
         [annex_key],
     ).fetchall()
     for n, (document_id, version, *_rest) in enumerate(rows, start=1):
@@ -45,19 +53,27 @@ def renumber(con, annex_key: str) -> None:
     ids = [r[0] for r in rows]
     if ids:
         con.execute(
-            f"DELETE FROM validation_issues WHERE rule IN (?, ?) AND document_id IN ({','.join('?' * len(ids))})",
-            [ARRIVAL_RULE, OCR_ORDER_RULE, *ids],
+            f"DELETE FROM validation_issues WHERE rule IN (?, ?, ?) AND document_id IN ({','.join('?' * len(ids))})",
+            [*ORDER_RULES, *ids],
         )
     same: dict[tuple, list[int]] = defaultdict(list)
-    for n, (_doc, _v, no, date, _ocr) in enumerate(rows, start=1):
+    for n, (_doc, _v, no, date, *_rank) in enumerate(rows, start=1):
         same[(no, date)].append(n)
     for (no, date), versions in same.items():
         for earlier, later in zip(versions, versions[1:]):
-            document_id, ocr_earlier, ocr_later = rows[later - 1][0], rows[earlier - 1][4], rows[later - 1][4]
+            document_id = rows[later - 1][0]
+            ocr_earlier, tables_earlier, rows_earlier = rows[earlier - 1][4:]
+            ocr_later, tables_later, rows_later = rows[later - 1][4:]
             if ocr_earlier and not ocr_later:
                 rule, why = OCR_ORDER_RULE, (
                     f"version {earlier} was read by OCR from a scan and version {later} from a text layer, "
                     f"so version {later} is put after it; the scan's reading may hold misreads (see its OCR findings)"
+                )
+            elif (tables_earlier, rows_earlier) < (tables_later, rows_later):
+                rule, why = COMPLETENESS_RULE, (
+                    f"version {earlier} holds fewer tables or rows ({tables_earlier} tables, {rows_earlier} rows) "
+                    f"than version {later} ({tables_later} tables, {rows_later} rows), so version {later} is put "
+                    f"after it; a partial file (tables missing or unreadable) is never the latest over a whole one"
                 )
             else:
                 rule, why = ARRIVAL_RULE, f"only their arrival order puts version {later} after version {earlier}"

@@ -32,7 +32,7 @@ import duckdb
 import pyarrow as pa
 
 from load import migrations
-from load.versions import ARRIVAL_RULE, OCR_ORDER_RULE
+from load.versions import ORDER_RULES
 from load.versions import best_file as _best_file
 from load.versions import renumber as _renumber
 from normalize.fingerprint import document_fingerprint
@@ -374,7 +374,7 @@ def _delete_content(con, document_id: int) -> None:
         con.execute(f"DELETE FROM {table} WHERE document_id = ?", [document_id])
     con.execute(
         f"DELETE FROM validation_issues WHERE document_id = ? AND sha256 IS NULL "
-        f"AND rule NOT IN ('{ARRIVAL_RULE}', '{OCR_ORDER_RULE}')",
+        f"AND rule NOT IN ({', '.join(repr(r) for r in ORDER_RULES)})",
         [document_id],
     )
 
