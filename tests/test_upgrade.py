@@ -13,7 +13,7 @@ import pytest
 
 from load.migrations import latest_version
 from tests.conftest import SAMPLES, run_cli
-from tests.warehouses import build_v1_warehouse, cached, extraction_cache  # noqa: F401 - fixtures
+from tests.warehouses import build_v1_warehouse, cached  # noqa: F401 - fixtures
 
 # Every step after the first release's schema (version 1), in order.
 STEPS = list(range(2, latest_version() + 1))
