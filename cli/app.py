@@ -8,6 +8,7 @@ that importing `cli.main` registers every command and nothing imports in a circl
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -104,3 +105,22 @@ def _fail_warehouse(message: str, as_json: bool):
         click.echo(dumps({"ok": False, "error": message}))
     err.print(f"error: {message}", markup=False, highlight=False)
     sys.exit(EXIT_WAREHOUSE)
+
+
+@contextlib.contextmanager
+def answering(db: str, as_json: bool = False):
+    """The error boundary of a command that answers from the warehouse: a warehouse
+    that cannot be read exits 4; a document, annex, table or row that is not loaded
+    (LookupError from load/) exits 1 with one line. A KeyError or IndexError is a bug,
+    not an answer: it goes on to the internal-error boundary."""
+    from load import WarehouseError
+
+    try:
+        yield
+    except WarehouseError as exc:
+        _fail_warehouse(str(exc), as_json)
+    except LookupError as exc:
+        if isinstance(exc, (KeyError, IndexError)):
+            raise
+        err.print(f"error: {db}: {exc.args[0]}", markup=False, highlight=False)
+        sys.exit(EXIT_FINDINGS)

@@ -21,7 +21,6 @@ import signal
 import sys
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -29,6 +28,7 @@ from rich.table import Table
 
 from cli.app import (  # noqa: F401 - the group and what commands share; `cli.main:main` is the entry point
     DB_OPTION,
+    answering,
     DEFAULT_DB,
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -484,7 +484,7 @@ def diff(old, new, db, annex, as_json):
     """
     from load.diff import diff_versions, newest_pairs
 
-    try:
+    with answering(db, as_json):
         if old is None and new is None:
             pairs = newest_pairs(db, annex)
         elif old is not None and new is not None:
@@ -492,12 +492,6 @@ def diff(old, new, db, annex, as_json):
         else:
             raise click.UsageError("give both OLD and NEW, or neither")
         results = [diff_versions(db, old_id, new_id) for old_id, new_id in pairs]
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), as_json)
-        return
-    except LookupError as exc:
-        err.print(f"error: {db}: {exc.args[0]}", markup=False, highlight=False)
-        sys.exit(EXIT_FINDINGS)
     if as_json:
         # One comparison: its object; several annexes: a list of them.
         click.echo(dumps(results[0].as_dict() if len(results) == 1 else [r.as_dict() for r in results]))

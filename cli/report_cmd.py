@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from cli.app import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
-from load import WarehouseError
+from cli.app import DB_OPTION, EXIT_FINDINGS, answering, err, main
 
 
 def default_out(db: str) -> Path:
@@ -37,14 +36,8 @@ def report(db, annex_key, document_id, out):
     if annex_key is not None and document_id is not None:
         raise click.UsageError("give --annex or --document, not both")
     out_path = Path(out) if out else default_out(db)
-    try:
+    with answering(db):
         html, info = build_report(db, annex_key=annex_key, document_id=document_id)
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), False)
-        return
-    except LookupError as exc:
-        err.print(f"error: {db}: {exc.args[0]}", markup=False, highlight=False)
-        sys.exit(EXIT_FINDINGS)
     try:
         written = write_report(html, out_path)
     except OSError as exc:

@@ -7,13 +7,11 @@ reconciliation, the page(s) it came from and the file it was read from.
 
 from __future__ import annotations
 
-import sys
 
 import click
 
-from cli.app import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
+from cli.app import DB_OPTION, answering, main
 from cli.output import dumps, stdout_console
-from load import WarehouseError
 
 # role (normalize/columns.py) -> the raw column holding that cell as written
 SCHEDULE_RAW = {"activity": "activity_raw", "frame": "frame_raw", "period": "period_raw",
@@ -75,14 +73,8 @@ def show(table_no, row_no, document_id, db, as_json):
 
     Example: extract show 13 4
     """
-    try:
+    with answering(db, as_json):
         info = trace(db, table_no, row_no, document_id)
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), as_json)
-        return
-    except LookupError as exc:
-        err.print(f"error: {db}: {exc.args[0]}", markup=False, highlight=False)
-        sys.exit(EXIT_FINDINGS)
     if as_json:
         click.echo(dumps(info))
         return

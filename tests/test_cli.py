@@ -67,3 +67,23 @@ def test_commands_on_a_missing_warehouse_say_so(tmp_path):
         assert result.exit_code == 4, (args, result.output)
         assert "no warehouse here yet" in result.output
         assert not missing.exists()
+
+
+def test_one_error_boundary_tells_a_missing_row_from_a_bug(tmp_path, monkeypatch):
+    """`answering` (cli/app.py): a row that is not loaded is an answer (exit 1, one
+    line); a KeyError inside the command is a bug (exit 70, logged), not an answer."""
+    import cli.show
+
+    db = tmp_path / "w.duckdb"
+    assert run_cli(str(SAMPLES / "annex-2025.docx"), "--db", str(db), "-q").exit_code == 0
+    r = run_cli("show", "99", "1", "--db", str(db))
+    assert r.exit_code == 1 and r.output.startswith("error: ") and len(r.output.strip().splitlines()) == 1
+
+    def broken(*a, **k):
+        raise KeyError("amount_eur")
+
+    monkeypatch.setattr(cli.show, "trace", broken)
+    monkeypatch.setenv("ANNEX_LOG_DIR", str(tmp_path))
+    r = run_cli("show", "9", "1", "--db", str(db))
+    assert r.exit_code == 70, r.output
+    assert "internal error" in r.output
