@@ -48,7 +48,7 @@ samples: $(STAMP)
 SEED ?= 1
 N    ?= 24
 conformance: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[samples]'
+	$(BIN)/python -m pip install -qq -e '.[samples]'
 	$(BIN)/python samples/build/conformance.py --seed $(SEED) --n $(N) $(CONFORMANCE_ARGS)
 
 clean:
