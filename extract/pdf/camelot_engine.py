@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from extract.pdf.geometry import Edge, PageGeometry, PdfEncrypted, PdfUnreadable, Word, is_bold_font
+from extract.pdf.geometry import Edge, PageGeometry, PdfUnreadable, Word, is_bold_font
 from extract.pdf.grid import (
     SEPARATOR_MIN_COVER,
     SNAP_TOLERANCE,
@@ -92,14 +92,9 @@ def _readable_copy(path: str | Path, password: str | None) -> Iterator[str]:
     wrong password and PdfUnreadable for a file pdfium cannot open."""
     import pypdfium2 as pdfium
 
-    try:
-        pdf = pdfium.PdfDocument(str(path), password=password or None)
-    except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
-            raise PdfEncrypted() from None
-        raise PdfUnreadable(str(exc)) from None
-    except OSError as exc:  # a missing or unreadable file
-        raise PdfUnreadable(exc.strerror or str(exc)) from None
+    from extract.pdf.pdfium_engine import open_pdfium
+
+    pdf = open_pdfium(path, password)
     if not password:
         pdf.close()
         yield str(path)

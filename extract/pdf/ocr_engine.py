@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from extract.pdf.geometry import Edge, PageGeometry, PdfEncrypted, PdfUnreadable, Word
+from extract.pdf.geometry import Edge, PageGeometry, Word
 from extract.text import DASHES
 from extract.pdf.grid import cell_grid, close_open_sides, find_table_regions, join_edges, snap_edges
 
@@ -633,17 +633,9 @@ class OcrDocument:
 
 @contextmanager
 def open_document(path: str | Path, password: str | None = None) -> Iterator[OcrDocument]:
-    import pypdfium2 as pdfium
+    from extract.pdf.pdfium_engine import open_pdfium
 
-    try:
-        pdf = pdfium.PdfDocument(str(path), password=password or None)
-    except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
-            raise PdfEncrypted() from None
-        raise PdfUnreadable(str(exc)) from None
-    except OSError as exc:
-        raise PdfUnreadable(exc.strerror or str(exc)) from None
-    doc = OcrDocument(pdf)
+    doc = OcrDocument(open_pdfium(path, password))
     try:
         yield doc
     finally:

@@ -911,19 +911,25 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0][:120]
 
 
-@contextmanager
-def open_document(path: str | Path, password: str | None = None) -> Iterator[PdfiumDocument]:
+def open_pdfium(path: str | Path, password: str | None = None):
+    """A pypdfium2 PdfDocument, or PdfEncrypted (a missing or wrong password) or
+    PdfUnreadable: how every engine that renders or reads with pdfium opens a file."""
     import pypdfium2 as pdfium
 
-    _Api.get()  # the raw functions, resolved before any file is opened
     try:
-        pdf = pdfium.PdfDocument(str(path), password=password or None)
+        return pdfium.PdfDocument(str(path), password=password or None)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == _ERR_PASSWORD or "password" in str(exc).lower():
             raise PdfEncrypted() from None
         raise PdfUnreadable(_reason(exc)) from None
     except Exception as exc:  # a missing or unreadable file
         raise PdfUnreadable(_reason(exc)) from None
+
+
+@contextmanager
+def open_document(path: str | Path, password: str | None = None) -> Iterator[PdfiumDocument]:
+    _Api.get()  # the raw functions, resolved before any file is opened
+    pdf = open_pdfium(path, password)
     doc = PdfiumDocument(pdf, path, password)
     try:
         yield doc
