@@ -50,12 +50,11 @@ def summary_lines(names: list[str], rows: list[tuple], docs: list[int]) -> list[
     return out
 
 
-def print_summary(db: str, docs: list[int]) -> list[dict]:
-    """Print the summary (and the tables that lost words); the rows as dicts for JSON."""
+def print_summary(db: str, docs: list[int]) -> None:
+    """Print the summary (and the tables that lost words)."""
     names, rows = conservation_rows(db, docs)
     lost = [r for r in rows if r[names.index("unexplained_words")]]
     if lost:
         print_rows(names, lost, "table", title="Tables whose source words did not all reach the warehouse")
     for line in summary_lines(names, rows, docs):
         stdout_console().print(line, markup=False, highlight=False)
-    return [dict(zip(names, r)) for r in rows]

@@ -29,18 +29,16 @@ from rich.table import Table
 from cli.app import (  # noqa: F401 - the group and what commands share; `cli.main:main` is the entry point
     DB_OPTION,
     answering,
-    DEFAULT_DB,
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
     EXIT_INTERNAL,
     EXIT_OK,
-    EXIT_WAREHOUSE,
     _fail_warehouse,
     _log_internal,
-    _log_path,
     err,
     main,
 )
+from cli.diff_view import eur as _eur
 from cli.output import dumps, output_options, print_rows, stdout_console
 from extract.reader import ENGINES, Limits, sha256_of
 from load import StatementRefused, WarehouseBusy, WarehouseError, analyst_query, loaded_documents, query
@@ -237,12 +235,6 @@ def _print_document(out: Console, o: Outcome) -> None:
         f"Findings: {sev['error']} errors, {sev['warning']} warnings, {sev['info']} info "
         f"(`extract check` lists them)."
     )
-
-
-def _eur(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
 
 
 def _json_summary(outcomes: list[Outcome], db: str, code: int) -> dict:

@@ -23,7 +23,7 @@ import mmap
 from pathlib import Path
 
 from extract.errors import InputError
-from extract.model import SignatureInfo, split_personal_code  # noqa: F401 - the records live in extract/model.py
+from extract.model import SignatureInfo  # noqa: F401 - the record lives in extract/model.py (re-exported)
 
 UNSIGNED = "unsigned"
 UNREADABLE = "signatures not readable"

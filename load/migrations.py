@@ -15,6 +15,7 @@ upgraded in place, in the writer's copy, before anything is loaded.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from normalize.fingerprint import ACTIVITY_FIELDS, IDENTITY_FIELDS, INDICATOR_FI
 _NAME = re.compile(r"^(\d{3})_[\w-]+\.sql$")
 
 
+@functools.cache  # read once per process: every reading connection asks for the latest
 def migrations() -> list[tuple[int, str, str]]:
     """(number, file name, SQL) of every migration, in order."""
     root = resources.files("sql").joinpath("migrations")

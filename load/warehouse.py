@@ -172,8 +172,9 @@ class WriteSession:
         self.upgraded: list[int] = []  # schema migrations applied to this copy
 
     def loaded_as(self, sha256: str | None) -> int | None:
-        """The document_id already holding these bytes, if any (checked under the lock)."""
-        row = self.con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        """The document_id already holding these bytes, if any (checked under the lock):
+        any file of any version, as `loaded_documents` and `_insert_document` look."""
+        row = self.con.execute("SELECT document_id FROM document_files WHERE sha256 = ?", [sha256]).fetchone()
         return row[0] if row else None
 
     def load(self, doc: NormalizedDocument, *, force: bool = False) -> LoadResult:
@@ -259,9 +260,8 @@ def _insert_document(con, doc: NormalizedDocument, *, force: bool) -> LoadResult
     fingerprint = d.fingerprint or document_fingerprint(doc)
     annex_key = d.annex_key
     replaced = False
+    # (an older warehouse's files are in document_files too: migration 002 ran first)
     old = con.execute("SELECT document_id FROM document_files WHERE sha256 = ?", [d.sha256]).fetchone()
-    if old is None:  # a warehouse loaded before document_files existed
-        old = con.execute("SELECT document_id FROM documents WHERE sha256 = ?", [d.sha256]).fetchone()
     old_id = old[0] if old else None
     if old_id is not None:
         if not force:
@@ -329,7 +329,8 @@ def _insert_document(con, doc: NormalizedDocument, *, force: bool) -> LoadResult
                 "UPDATE documents SET file_name = ?, sha256 = ?, source_format = ?, engine = ?, container = ?, page_count = ? WHERE document_id = ?",
                 [d.file_name, d.sha256, d.source_format, d.engine, container, d.page_count, document_id],
             )
-        content_findings = [f for f in doc.findings if f not in file_findings]
+        about_file = {id(f) for f in file_findings}  # the same objects: no field-by-field compare
+        content_findings = [f for f in doc.findings if id(f) not in about_file]
         _insert_content(con, document_id, doc, content_findings)
     for key in renumber_keys:
         if key is not None:
@@ -576,10 +577,11 @@ def query(db_path: str | Path, sql: str, params: list | None = None) -> tuple[li
 def _relations(con) -> list[str]:
     """Every table, then every view, of the warehouse."""
     return [r[0] for r in con.execute(
-        """SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'
-           UNION ALL
-           SELECT view_name FROM (SELECT view_name FROM duckdb_views()
-                                  WHERE schema_name = 'main' AND NOT internal ORDER BY view_name)"""
+        """SELECT name FROM (
+               SELECT 0 AS k, table_name AS name FROM duckdb_tables() WHERE schema_name = 'main'
+               UNION ALL
+               SELECT 1, view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal)
+           ORDER BY k, name"""
     ).fetchall()]
 
 

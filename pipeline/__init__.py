@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from pipeline.file import Options, Outcome, process_file
 
-__all__ = ["Options", "Outcome", "ingest_files", "process_file", "run"]
+__all__ = ["Options", "Outcome", "ingest_files", "process_file"]
 
 
 def __getattr__(name: str):
     # The batch side (load, DuckDB) is imported on first use only: the workers'
     # fork server imports pipeline.file and must not carry the warehouse code.
-    if name in ("ingest_files", "run"):
+    if name == "ingest_files":
         from pipeline.batch import ingest_files
 
         return ingest_files

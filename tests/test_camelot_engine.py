@@ -295,7 +295,7 @@ def test_merged_cell_text_gathered_from_any_position():
 def test_encrypted_file(tmp_path):
     """camelot renders pages without the password; the engine reads a decrypted copy.
     Two pages of the sample, encrypted, read as the same pages unencrypted."""
-    pypdf = pytest.importorskip("pypdf")
+    import pypdf  # a test dependency: missing is a failure, not a skip
     reader = pypdf.PdfReader(str(SAMPLES / "annex-2025.pdf"))
     plain, locked = pypdf.PdfWriter(), pypdf.PdfWriter()
     for w in (plain, locked):
@@ -327,7 +327,7 @@ def test_cli_engine_camelot_reaches_the_transcription(tmp_path, transcription):
     memory allowance). The whole renderings are read above, in process; here the
     sample's first five pages do: Tabel 1-4, with Tabel 3's row broken across pages
     3-4, as transcribed, and every later table reported missing."""
-    pypdf = pytest.importorskip("pypdf")
+    import pypdf  # a test dependency: missing is a failure, not a skip
     from tests.conftest import run_cli
     from tests.expectations import compare
 

@@ -203,6 +203,8 @@ def test_killed_writer_leaves_nothing_after_the_next_run(tmp_path):
     env = {**os.environ, "TMPDIR": str(tmp)}
     try:
         p = _start_and_wait_for_worker(tmp, db, env)
+        # A writer killed while its worker reads, not one that had already ended.
+        assert p.poll() is None and any(tmp.glob("annex-work-*"))
         p.kill()
         p.communicate()
         time.sleep(0.5)  # the worker dies with its parent (PR_SET_PDEATHSIG)

@@ -276,7 +276,7 @@ def test_truncated_and_missing_files(tmp_path):
 
 
 def test_encrypted_file(tmp_path):
-    pypdf = pytest.importorskip("pypdf")
+    import pypdf  # a test dependency: missing is a failure, not a skip
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(str(SAMPLES / "annex-2025.pdf")))
     writer.encrypt(user_password="salajane", owner_password="omanik", algorithm="AES-128")
     path = tmp_path / "encrypted.pdf"

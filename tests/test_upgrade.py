@@ -11,12 +11,13 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from load.migrations import latest_version
 from tests.conftest import SAMPLES, run_cli
 from tests.warehouses import build_v1_warehouse, cached  # noqa: F401 - fixtures
 
-# Every step after the first release's schema (version 1), in order.
-STEPS = list(range(2, latest_version() + 1))
+# Every step after the first release's schema (version 1), in order: written out, so
+# that a step that goes missing fails here (002 versions, 003 unmapped columns, 004
+# the tree and personal codes).
+STEPS = [2, 3, 4]
 
 ROWS = {
     "activities": "table_no, row_no, kov, code, label, level, parent_row_no, frame_start, frame_end, period_start, "

@@ -191,5 +191,13 @@ class PdfUnreadable(Exception):
         super().__init__(detail)
 
 
+class OcrUnavailable(Exception):
+    """Tesseract (or its Estonian model) is not installed (ocr_engine.py)."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(detail)
+
+
 class PdfEncrypted(Exception):
     """The file is encrypted and no password, or a wrong one, was given."""

@@ -34,7 +34,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from extract.pdf.geometry import Edge, PageGeometry, Word
+from extract.pdf.geometry import Edge, OcrUnavailable, PageGeometry, Word
 from extract.text import DASHES
 from extract.pdf.grid import cell_grid, close_open_sides, find_table_regions, join_edges, snap_edges
 
@@ -129,12 +128,6 @@ CODE_SURE = 90.0
 CODE_MAX_WORDS = 3
 
 
-class OcrUnavailable(Exception):
-    """Tesseract (or its Estonian model) is not installed."""
-
-    def __init__(self, detail: str):
-        self.detail = detail
-        super().__init__(detail)
 
 
 # ----------------------------------------------------------------------- tesseract
@@ -582,13 +575,11 @@ def render_page(page, dpi: int = WORK_DPI) -> np.ndarray:
 
 
 class OcrDocument:
-    """A PDF whose pages are read by OCR (`pages()`), or one page at a time
-    (`page(index)`, for a document where only some pages lack a text layer)."""
+    """A PDF whose pages are read by OCR (`pages()`, all of them or the given ones: a
+    document where only some pages lack a text layer)."""
 
     def __init__(self, pdf):
         self._pdf = pdf
-        self.seconds_per_page: list[float] = []
-        self.skew: dict[int, float] = {}
 
     @property
     def page_count(self) -> int:
@@ -603,14 +594,7 @@ class OcrDocument:
             page.close()
 
     def _read(self, index: int, image: np.ndarray, width: float, height: float) -> PageGeometry:
-        start = time.perf_counter()
-        geometry, angle = ocr_page_image(image, index + 1, width, height)
-        self.skew[index + 1] = angle
-        self.seconds_per_page.append(time.perf_counter() - start)
-        return geometry
-
-    def page(self, index: int) -> PageGeometry:
-        return self._read(index, *self._render(index))
+        return ocr_page_image(image, index + 1, width, height)[0]
 
     def pages(self, indices: list[int] | None = None) -> Iterator[PageGeometry]:
         """Every page (or those of `indices`, 0-based), in order. Pages are rendered here (pdfium is not thread-safe)

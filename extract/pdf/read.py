@@ -8,7 +8,7 @@ from pathlib import Path
 
 from extract.errors import InputError
 from extract.model import ExtractedDocument
-from extract.pdf.geometry import PdfEncrypted, PdfUnreadable
+from extract.pdf.geometry import OcrUnavailable, PdfEncrypted, PdfUnreadable
 from extract.pdf.grid import page_layout
 from extract.pdf.repair import assemble
 
@@ -48,8 +48,6 @@ def read_pdf(
     path: str | Path, *, engine: str, limits, password: str | None = None, ocr_fallback: bool = False
 ) -> ExtractedDocument:
     """`ocr_fallback`: a page with no text layer is read by OCR (ocr_engine.py)."""
-    from extract.pdf.ocr_engine import OcrUnavailable, ocr_pages_of  # numpy: only when reading
-
     opener = ENGINES.get(engine)
     if opener is None:
         raise InputError(path, f"PDF engine {engine!r} is not available (available: {', '.join(ENGINES)})")
@@ -74,10 +72,13 @@ def read_pdf(
                 else:
                     pages.append(geometry)
             ocr_pages = 0
-            for k, geometry in zip(scanned, ocr_pages_of(path, password, [k + 1 for k in scanned])):
-                layouts[k] = page_layout(geometry)
-                words += len(geometry.words)
-                ocr_pages += bool(geometry.words)
+            if scanned:  # the OCR engine (numpy, OpenCV, Tesseract) only for a scan
+                from extract.pdf.ocr_engine import ocr_pages_of
+
+                for k, geometry in zip(scanned, ocr_pages_of(path, password, [k + 1 for k in scanned])):
+                    layouts[k] = page_layout(geometry)
+                    words += len(geometry.words)
+                    ocr_pages += bool(geometry.words)
             if finder is not None and words:
                 layouts = finder(path, pages, password)
     except PdfEncrypted:
