@@ -108,19 +108,25 @@ def _fail_warehouse(message: str, as_json: bool):
 
 
 @contextlib.contextmanager
-def answering(db: str, as_json: bool = False):
-    """The error boundary of a command that answers from the warehouse: a warehouse
-    that cannot be read exits 4; a document, annex, table or row that is not loaded
-    (LookupError from load/) exits 1 with one line. A KeyError or IndexError is a bug,
-    not an answer: it goes on to the internal-error boundary."""
-    from load import WarehouseError
+def answering(db: str, as_json: bool = False, refusals: tuple[type[BaseException], ...] = ()):
+    """The one error boundary of the commands (beside DefaultGroup's for internal
+    errors): a warehouse that is busy or cannot be read exits 4; a document, annex,
+    table or row that is not loaded (LookupError from load/), or one of `refusals`
+    (`sql`: a statement refused or failed), exits 1 with one line. A KeyError or
+    IndexError is a bug, not an answer: it goes on to the internal-error boundary."""
+    from load import WarehouseBusy, WarehouseError
 
     try:
         yield
-    except WarehouseError as exc:
+    except (WarehouseError, WarehouseBusy) as exc:
         _fail_warehouse(str(exc), as_json)
     except LookupError as exc:
         if isinstance(exc, (KeyError, IndexError)):
             raise
         err.print(f"error: {db}: {exc.args[0]}", markup=False, highlight=False)
+        sys.exit(EXIT_FINDINGS)
+    except refusals as exc:
+        # The whole message: DuckDB's "Did you mean …", candidate bindings and the
+        # caret under the offending token are on the lines after the first.
+        err.print(f"error: {db}: {str(exc).rstrip()}", markup=False, highlight=False)
         sys.exit(EXIT_FINDINGS)

@@ -20,8 +20,7 @@ from pathlib import Path
 import click
 
 from cli.labels import label
-from cli.app import DB_OPTION, _fail_warehouse, main
-from load import WarehouseError
+from cli.app import DB_OPTION, answering, main
 
 PERSONAL_COLUMNS = {"personal_code"}
 MAX_WIDTH = 60
@@ -153,7 +152,7 @@ def export(db, fmt, out, excel, labels, include_personal_codes):
     Examples: extract export --format xlsx --out export/ --labels et;
     extract export --format csv --excel --out export/
     """
-    from load.warehouse import export_relations, read_relations
+    from load import export_relations, read_relations
 
     if excel and fmt != "csv":
         raise click.UsageError("--excel goes with --format csv")
@@ -164,7 +163,7 @@ def export(db, fmt, out, excel, labels, include_personal_codes):
     is_book = fmt == "xlsx" and out_path.suffix.lower() == ".xlsx"
     if out_path.exists() and not out_path.is_dir() and not is_book:
         raise click.BadParameter(f"{out} is a file, not a directory", param_hint="--out")
-    try:
+    with answering(db):
         if fmt == "xlsx":
             book = out_path if is_book else out_path / WORKBOOK_NAME
             for name, n in write_xlsx(book, read_relations(db, exclude), labels=labels):
@@ -179,8 +178,5 @@ def export(db, fmt, out, excel, labels, include_personal_codes):
                 target = out_path / f"{name}.csv"
                 write_csv(target, columns, rows, excel=excel, labels=labels)
                 written.append((name, target, len(rows)))
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), False)
-        return
     for name, path, n in written:
         click.echo(f"{name:24} {n:6} rows  {path}")

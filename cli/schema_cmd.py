@@ -4,13 +4,12 @@ columns, with what each means (the COMMENTs of sql/comments.sql)."""
 from __future__ import annotations
 
 import difflib
-import sys
 
 import click
 
-from cli.app import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
+from cli.app import DB_OPTION, answering, main
 from cli.output import output_options, print_rows
-from load import WarehouseError, query
+from load import query
 
 OBJECTS_SQL = """
 SELECT table_name AS name, 'table' AS kind, comment FROM duckdb_tables() WHERE schema_name = 'main'
@@ -35,7 +34,7 @@ def schema(name, db, fmt):
 
     Example: extract schema activities
     """
-    try:
+    with answering(db, fmt == "json"):
         names, objects = query(db, OBJECTS_SQL)
         if name is None:
             print_rows(names, objects, fmt, title="Tables and views (extract schema NAME for columns)")
@@ -44,12 +43,8 @@ def schema(name, db, fmt):
         if name not in known:
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else " (extract schema lists them)"
-            err.print(f"error: {db}: no table or view {name!r}{hint}", markup=False, highlight=False)
-            sys.exit(EXIT_FINDINGS)
+            raise LookupError(f"no table or view {name!r}{hint}")
         cols, rows = query(db, COLUMNS_SQL, [name])
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), fmt == "json")
-        return
     _, kind, comment = known[name]
     if fmt == "table":
         click.echo(f"{kind} {name}: {comment or ''}")

@@ -24,7 +24,11 @@ SELECT document_id, table_no, row_no, code, amount_eur, children_sum, difference
 FROM reconciliation_checks;
 
 -- Planned amount per municipality: the KOV total rows (the root row of each
--- partner table, the row that has no parent and has children).
+-- partner table, the row that has no parent and has children). The one rule for a
+-- KOV's total, read by `extract` (the run summary), `diff`, `report` and analysts:
+-- the transcription gives each KOV's plan as its table's top row (3.5.2.1 …), which
+-- holds all the others. A childless row without a parent is not a total: summing it
+-- too would count twice an amount already inside the total row.
 CREATE OR REPLACE VIEW kov_totals AS
 SELECT a.document_id, a.kov, a.table_no, a.amount_eur AS total_eur, d.annex_key, d.version
 FROM activities a JOIN documents d USING (document_id)
@@ -86,3 +90,10 @@ SELECT document_id, table_no, source_words, loaded_words,
        source_words - loaded_words AS dropped_words,
        explained_words, unexplained_words, dropped_sample, drop_reasons
 FROM text_balance;
+
+-- What `extract check` lists: every finding of every version, with its severity as a
+-- rank to filter on (info 0, warning 1, error 2).
+CREATE OR REPLACE VIEW check_findings AS
+SELECT document_id, table_no, row_no, severity, rule, message, raw_text,
+       CASE severity WHEN 'error' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END AS severity_rank
+FROM validation_issues;
