@@ -25,6 +25,7 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 3
 EXIT_WAREHOUSE = 4
 EXIT_INTERNAL = 70
+EXIT_BROKEN_PIPE = 141  # stdout closed by its reader, as for a process killed by SIGPIPE
 
 DEFAULT_DB = "annex.duckdb"
 DB_OPTION = click.option(
@@ -76,7 +77,17 @@ class DefaultGroup(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a reader gone shows here, not as a traceback at exit
+        except BrokenPipeError:
+            # The reader went away (`extract sql … | head`): stop quietly, as a tool
+            # killed by SIGPIPE would, 128 + 13. Python's recommended handling: point
+            # stdout at /dev/null so that flushing it on the way out cannot fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the CLI boundary

@@ -34,8 +34,19 @@ def _joined(value) -> str:
     return " | ".join("" if v is None else str(v) for v in value)
 
 
+# Text beginning so is a formula to a spreadsheet opening a CSV (OWASP "CSV
+# injection"): such a cell gets a leading apostrophe, so that it is read as text (the
+# apostrophe may show). Only in the --excel CSV: the plain CSV is for programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _excel_text(value) -> str:
-    """A value as Estonian Excel reads it from CSV."""
+    """A value as Estonian Excel reads it from CSV; text that Excel would run as a
+    formula is guarded (numbers and dates are not text: a negative amount stays a number)."""
+    if isinstance(value, (list, tuple, dict)):
+        value = _joined(value)
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -48,8 +59,6 @@ def _excel_text(value) -> str:
         return value.strftime("%d.%m.%Y %H:%M:%S")
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
-    if isinstance(value, (list, tuple, dict)):
-        return _joined(value)
     return str(value)
 
 

@@ -42,7 +42,8 @@ def output_options(fn=None, *, formats: tuple[str, ...] = tuple(FORMATS)):
 
     def decorate(fn):
         for name in reversed(formats):
-            fn = click.option(f"--{name}", "fmt", flag_value=name, default=name == "table", help=FORMATS[name])(fn)
+            default = {"default": True} if name == "table" else {}  # (a False default would win)
+            fn = click.option(f"--{name}", "fmt", flag_value=name, help=FORMATS[name], **default)(fn)
         return fn
 
     return decorate(fn) if fn is not None else decorate
