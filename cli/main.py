@@ -369,20 +369,7 @@ def versions(db, fmt):
     signed copy, .asice) is listed with it.
     """
     with answering(db, fmt == "json"):
-        names, rows = query(
-            db,
-            """SELECT v.annex_key, v.version, v.document_id, v.directive_no, v.directive_date,
-                      v.amended_by_no, v.amended_by_date, v.is_latest, v.activities, v.indicators,
-                      EXISTS (SELECT 1 FROM validation_issues i WHERE i.document_id = v.document_id
-                              AND i.rule = 'version_order_by_arrival') AS ordered_by_arrival,
-                      (SELECT list({'file_name': f.file_name, 'sha256': f.sha256, 'format': f.source_format,
-                                    'container': f.container, 'member': f.member,
-                                    'signers': coalesce((SELECT list(DISTINCT s.signer ORDER BY s.signer) FROM signatures s
-                                                WHERE s.sha256 = f.sha256 AND s.signer IS NOT NULL), [])}
-                                   ORDER BY f.file_name, f.sha256)
-                       FROM document_files f WHERE f.document_id = v.document_id) AS files
-               FROM versions v ORDER BY v.annex_key, v.version""",
-        )
+        names, rows = query(db, "SELECT * FROM version_files ORDER BY annex_key, version")
     if fmt == "table":  # compact: one line per file
         rows = [dict(zip(names, r)) for r in rows]
         names = ["annex", "version", "document", "amended by", "latest", "activities / indicators", "files"]

@@ -180,3 +180,6 @@ COMMENT ON VIEW table_text_conservation IS 'Per table: source words, loaded word
 COMMENT ON COLUMN table_text_conservation.dropped_words IS 'source_words - loaded_words: explained plus unexplained.';
 COMMENT ON VIEW check_findings IS 'validation_issues as `extract check` lists them, with severity_rank to filter on (all versions; join latest_documents for the newest).';
 COMMENT ON COLUMN check_findings.severity_rank IS 'The severity as a number: info 0, warning 1, error 2 (`extract check --min-severity`).';
+COMMENT ON VIEW version_files IS 'versions as `extract versions` lists them: each version with its files (name, sha256, format, container, member, signers).';
+COMMENT ON COLUMN version_files.ordered_by_arrival IS 'True when the version''s place in the order comes from arrival alone (finding version_order_by_arrival).';
+COMMENT ON COLUMN version_files.files IS 'The files that carried this version, each with its signers'' names (personal codes left out).';
