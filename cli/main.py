@@ -174,7 +174,10 @@ def _print_summary(outcomes: list[Outcome], db: str, quiet: bool) -> None:
     loaded = [o for o in outcomes if o.status == "loaded"]
     # The KOV totals as the warehouse's `kov_totals` view has them (one rule for the
     # summary, `diff`, `report` and analysts), read once for the whole run.
-    totals = kov_totals(db, {o.extra.get("document_id") for o in loaded}) if loaded else {}
+    totals = {}
+    if loaded:
+        with answering(db):
+            totals = kov_totals(db, {o.extra.get("document_id") for o in loaded})
     for o in loaded:
         _print_document(out, o, totals.get(o.extra.get("document_id"), []))
     if len(outcomes) > 1:
@@ -277,6 +280,7 @@ def _json_summary(outcomes: list[Outcome], db: str, code: int) -> dict:
 # ------------------------------------------------------------------ check
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}  # as the check_findings view ranks them
+
 
 @main.command("check")
 @DB_OPTION
