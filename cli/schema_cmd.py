@@ -9,20 +9,7 @@ import click
 
 from cli.app import DB_OPTION, answering, main
 from cli.output import output_options, print_rows
-from load import query
-
-OBJECTS_SQL = """
-SELECT table_name AS name, 'table' AS kind, comment FROM duckdb_tables() WHERE schema_name = 'main'
-UNION ALL
-SELECT view_name, 'view', comment FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal
-ORDER BY kind, name
-"""
-
-COLUMNS_SQL = """
-SELECT column_name AS "column", data_type AS type, comment
-FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?
-ORDER BY column_index
-"""
+from load.queries import describe
 
 
 @main.command("schema")
@@ -35,7 +22,7 @@ def schema(name, db, fmt):
     Example: extract schema activities
     """
     with answering(db, fmt == "json"):
-        names, objects = query(db, OBJECTS_SQL)
+        (names, objects), (cols, rows) = describe(db, name)
         if name is None:
             print_rows(names, objects, fmt, title="Tables and views (extract schema NAME for columns)")
             return
@@ -44,7 +31,6 @@ def schema(name, db, fmt):
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else " (extract schema lists them)"
             raise LookupError(f"no table or view {name!r}{hint}")
-        cols, rows = query(db, COLUMNS_SQL, [name])
     _, kind, comment = known[name]
     if fmt == "table":
         click.echo(f"{kind} {name}: {comment or ''}")

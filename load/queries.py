@@ -192,3 +192,20 @@ def kov_totals(db_path: str | Path, document_ids) -> dict[int, list[dict]]:
         ).fetchall():
             out[doc].append({"table_no": table_no, "kov": kov, "total_eur": total})
     return out
+
+
+def describe(db_path: str | Path, name: str | None = None):
+    """`extract schema`: the tables and views with their comments, and the columns
+    of `name` (none when it is None or unknown), each as (column names, rows); one
+    connection, from DuckDB's catalog, where the COMMENTs of sql/comments.sql live."""
+    with read_connection(db_path) as con:
+        objects = _rows(con.execute(
+            """SELECT table_name AS name, 'table' AS kind, comment FROM duckdb_tables() WHERE schema_name = 'main'
+               UNION ALL
+               SELECT view_name, 'view', comment FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal
+               ORDER BY kind, name"""))
+        columns = _rows(con.execute(
+            """SELECT column_name AS "column", data_type AS type, comment
+               FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?
+               ORDER BY column_index""", [name]))
+    return objects, columns
