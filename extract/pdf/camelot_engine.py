@@ -41,18 +41,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from extract.pdf.geometry import Edge, PageGeometry, PdfUnreadable, Word, is_bold_font
-from extract.pdf.grid import (
-    WORD_BREAK,
-    CellGrid,
-    Fragment,
-    PageLayout,
-    cell_text,
-    fragment_from_grid,
-    merge_positions,
-    rule_coverage,
-    source_words,
-    text_lines,
-)
+from extract.pdf.grid import CellGrid, Fragment, PageLayout, fragment_from_grid, merge_positions, rule_coverage, source_words
+from extract.pdf.lines import WORD_BREAK, cell_text, text_lines
 from extract.pdf.settings import GRID_SETTINGS, GridSettings
 from extract.text import join_lines
 

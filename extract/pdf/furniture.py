@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extract.captions import caption_number
-from extract.pdf.grid import PageLayout, TextLine
+from extract.pdf.grid import PageLayout
+from extract.pdf.lines import TextLine
 from extract.pdf.settings import REPAIR_SETTINGS, RepairSettings
 from extract.text import clean_text, join_lines
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from extract.model import RawRow
-from extract.pdf.grid import WORD_BREAK, Fragment, FragmentRow, goes_on
+from extract.pdf.grid import Fragment, FragmentRow
+from extract.pdf.lines import WORD_BREAK, goes_on
 from extract.pdf.settings import REPAIR_SETTINGS, RepairSettings
 from extract.pdf.words import resolve_word_breaks
 from extract.text import DASHES, clean_text, join_lines

@@ -12,7 +12,8 @@ import dataclasses
 import re
 
 from extract.model import ExtractionNote
-from extract.pdf.grid import CLOSING_PUNCTUATION, WORD_BREAK, PageLayout, number_goes_on
+from extract.pdf.grid import PageLayout
+from extract.pdf.lines import CLOSING_PUNCTUATION, WORD_BREAK, number_goes_on
 from extract.pdf.settings import REPAIR_SETTINGS, RepairSettings
 
 _TOKEN_STRIP = "()[]{}«»„“”\"'’‘,.;:!?"
