@@ -56,11 +56,6 @@ FLAVOR = "lattice"
 # The default keeps camelot's own, image-based view of the page: that independence
 # from the geometry engines is what a second engine is for.
 LINE_ENGINE = "combined"
-# camelot places rules from a raster of the page (300 dpi) merged with the PDF's
-# vector lines: its positions lie up to ~0.7 pt off the drawn rules (seen on all three
-# renderings). A rule of the page and one of camelot's are the same rule within
-# grid.py's snapping tolerance (GridSettings.snap_tolerance, 3 pt, far under the
-# ~14 pt of the lowest row).
 # A wide gap inside a text line (a tab after a numbering code: "3.5.2.1.1      KOV-s")
 # comes from the parser as a run of blanks; grid.py writes one space between two
 # words however far apart they stand.
@@ -180,7 +175,11 @@ def _cell_text(raw: str, lines: list[Word], box: Box, settings: GridSettings) ->
 
 def _ruled(edges: list[Edge], y: float, x0: float, x1: float, settings: GridSettings) -> bool:
     """Whether the page draws a horizontal rule at `y` over most of [x0, x1] (its
-    segments together: WeasyPrint draws each cell's border on its own)."""
+    segments together: WeasyPrint draws each cell's border on its own). camelot places
+    rules from a raster of the page (300 dpi) merged with the PDF's vector lines: its
+    positions lie up to ~0.7 pt off the drawn rules (seen on all three renderings), so
+    a rule of the page and one of camelot's are the same rule within grid.py's
+    snapping tolerance (3 pt by default, far under the ~14 pt of the lowest row)."""
     at = [e for e in edges if e.orientation == "h" and abs(e.top - y) <= settings.snap_tolerance]
     return rule_coverage(at, x0, x1) >= settings.separator_min_cover
 
@@ -211,8 +210,8 @@ def fragment_from_table(table, page: PageGeometry, settings: GridSettings = GRID
         grid, cell_lines, page.page_no,
         open_top=not _ruled(page.edges, ys[0], xs[0], xs[-1], settings),
         open_bottom=not _ruled(page.edges, ys[-1], xs[0], xs[-1], settings),
-        # camelot's cells keep no mark of a last line filling the cell: the page-end
-        # word-break test stays grid.py's own.
+        # Not marked for camelot (as before this routine was shared): its cell
+        # "words" are whole text lines, not the words the test was tuned on.
         settings=settings, texts=texts, mark_full=False,
     )
 
