@@ -1,7 +1,8 @@
 """The tolerances of the PDF path's table stages, as settings passed per call.
 
-`GridSettings` (grid.py: rules and cells on one page) and `RepairSettings` (words.py,
-furniture.py, stitch.py: the document from its pages) are frozen dataclasses in the
+`GridSettings` (grid.py, lines.py: rules and cells on one page) and `RepairSettings`
+(words.py, furniture.py, stitch.py, tables.py: the document from its pages) are frozen
+dataclasses in the
 manner of pdfplumber's `TableSettings` and geometry.WordSettings: each field says why
 it has its value, `__post_init__` refuses a value that makes no sense with a one-line
 ValueError naming the field, and the module default (`GRID_SETTINGS`,
