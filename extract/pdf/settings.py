@@ -2,12 +2,11 @@
 
 `GridSettings` (grid.py, lines.py: rules and cells on one page) and `RepairSettings`
 (words.py, furniture.py, stitch.py, tables.py: the document from its pages) are frozen
-dataclasses in the
-manner of pdfplumber's `TableSettings` and geometry.WordSettings: each field says why
-it has its value, `__post_init__` refuses a value that makes no sense with a one-line
-ValueError naming the field, and the module default (`GRID_SETTINGS`,
-`REPAIR_SETTINGS`, both in `PDF_SETTINGS`) is what every call uses unless given
-another. `PdfSettings.with_values({"grid.snap_tolerance": 2.5})` makes a variant (the
+dataclasses in the manner of pdfplumber's `TableSettings` and geometry.WordSettings:
+each field says why it has its value, `__post_init__` refuses a value that makes no
+sense with a one-line ValueError naming the field, and the module default
+(`GRID_SETTINGS`, `REPAIR_SETTINGS`, both in `PDF_SETTINGS`) is what every call uses
+unless given another. `PdfSettings.with_values({"grid.snap_tolerance": 2.5})` makes a variant (the
 conformance run's `--set`).
 """
 
