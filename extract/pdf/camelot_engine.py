@@ -19,8 +19,8 @@ itself, so a table cut by the page end looks closed in its output; repair wants 
 know it was open).
 
 A cell's text is camelot's: its text lines, joined by grid.py's rules
-(`grid.cell_text`): a hyphen at a line end joins, and a line that may end in a word
-broken by the column edge is marked (`grid.WORD_BREAK`) for repair.py to decide. That
+(`lines.cell_text`): a hyphen at a line end joins, and a line that may end in a word
+broken by the column edge is marked (`lines.WORD_BREAK`) for words.py to decide. That
 mark needs where the line ends, so the lines are taken with their boxes from the
 table's `textlines`, not from the cell's bare string (which, joined with join_lines
 only, leaves "kohanemisteekonda de" and "Lõimumiskoda )" on the sample).
