@@ -2,7 +2,8 @@
 header rows found), each later one continues it (repeated header rows dropped, a row
 or header row broken by the page end glued to the one above, the rest of a merged
 cell cut by the page end moved to where its text is). The decisions are stitch.py's;
-every step returns its notes.
+every step returns its notes. The `TableBuilder` is the one thing a step changes (it is
+the table being built); the fragments it reads are left as they are.
 """
 
 from __future__ import annotations
