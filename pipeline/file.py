@@ -10,6 +10,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract.container import open_container
 from extract.errors import InputError, Limits
@@ -18,6 +19,9 @@ from extract.reader import read_document, sha256_of, sniff_format
 from extract.signatures import read_pdf_signatures, require_intact
 from normalize import normalize_document
 from normalize.model import NormalizedDocument
+
+if TYPE_CHECKING:  # the PDF stage is imported only when a PDF is read
+    from extract.pdf.settings import PdfSettings
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Options:
     member: str | None = None
     require_signature: bool = False
     revisions: str = "accepted"  # a DOCX's tracked changes: 'accepted' | 'original'
+    pdf_settings: PdfSettings | None = None  # the PDF path's tolerances; None: the defaults
 
 
 @dataclass
@@ -73,7 +78,7 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
         if opts.require_signature:
             require_intact(path, signatures or [])
         extracted = read_document(source, engine=opts.engine, fmt=fmt, limits=opts.limits, password=opts.password,
-                                  revisions=opts.revisions)
+                                  revisions=opts.revisions, pdf_settings=opts.pdf_settings)
         extracted.path = path
         extracted.container, extracted.signatures = container, signatures
         out.doc = normalize_document(extracted, out.sha256, Path(path).name)
