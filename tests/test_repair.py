@@ -412,3 +412,29 @@ def test_a_date_cut_inside_its_month_and_a_one_letter_rest_are_glued():
     assert resolve_word_breaks(f"01.01.2024-31.1{WORD_BREAK}0.2030", set())[0] == "01.01.2024-31.10.2030"
     # "e" printed alone elsewhere (a stray letter) is no word of its own
     assert resolve_word_breaks(f"ELVL, graafilin{WORD_BREAK}e disainer", {"e", "disainer"})[0] == "ELVL, graafiline disainer"
+
+
+def test_the_halves_of_a_word_cut_by_the_page_end_do_not_vouch_for_themselves():
+    """LibreOffice, DejaVu Sans 12 pt: "ELVL, graafili" ends a page full, "ne disainer"
+    begins the next. The cells' own halves are not words the document prints; the
+    prose's "graafilise" begins with the head, so the word is glued."""
+    broken = ["3.5.2.1.1 Tegevus", "01.01.2023-31.10.2029", "01.01.2025-31.12.2025", "500", "ELVL, graafili"]
+    rest = ["", "", "", "", "ne disainer, partnerid"]
+    pp = table_pages([ROW_1, broken], [rest, ROW_2])
+    pp[0].lines.append(line(1, "graafilise kujunduse tellimine", 40))
+    pp[0].fragments[0].rows[-1].ends_full = [False, False, False, False, True]
+    assert rows_of(assemble(pp))[1][4] == "ELVL, graafiline disainer, partnerid"
+
+
+def test_a_break_decided_by_the_rests_length_alone_says_it_was_a_guess():
+    text, glued, guessed = resolve_word_breaks(f"Personaalsete nõustamisprogram{WORD_BREAK}mide koondamine", set())
+    assert text == "Personaalsete nõustamisprogrammide koondamine" and glued == ["nõustamisprogrammide"]
+    assert len(guessed) == 1 and "'nõustamisprogram mide'" in guessed[0]
+    text, glued, guessed = resolve_word_breaks(f"Planeeritav{WORD_BREAK}maksumus", set())
+    assert text == "Planeeritav maksumus" and not glued and "'Planeeritavmaksumus'" in guessed[0]
+    # decided by the vocabulary: no guess
+    assert resolve_word_breaks(f"kogemuskohtum{WORD_BREAK}istel,", {"kogemuskohtumised"})[2] == []
+    # in a table, the guess is a note the analyst sees
+    pp = table_pages([ROW_1, ["3.5.2.1.2 Tegevus", "", "", "600", f"ELVL, nõustamisprogram{WORD_BREAK}mide"]], [ROW_2])
+    notes = [n for n in assemble(pp).notes if n.rule == "word_break_guessed"]
+    assert len(notes) == 1 and "nõustamisprogram|mide" in notes[0].message

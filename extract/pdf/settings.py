@@ -119,10 +119,12 @@ class RepairSettings:
     # header at least this well (rapidfuzz ratio, 0-100).
     header_repeat_min_ratio: float = 90
     # The rest of a word broken by the column edge is what did not fit of it: a few
-    # letters (1-3 in the samples: "l,", "de", "gu", "ike"). When the document prints
-    # neither the glued word nor the rest elsewhere, a rest this long or shorter is
-    # glued, a longer one read as a word of its own ("Planeeritav" | "maksumus").
-    word_break_short_rest: int = 3
+    # letters (1-4 in the rendering matrix: "l,", "de", "ike", "mide"; seeds 1, 5, 9).
+    # When the document prints neither the glued word nor the rest elsewhere, a rest
+    # this long or shorter is glued, a longer one read as a word of its own
+    # ("Planeeritav" | "maksumus"; the separate words seen were 8 letters or more).
+    # Either way it is a guess, and says so (`word_break_guessed`, info).
+    word_break_short_rest: int = 4
     # A head this long that begins a longer word the document prints is that word's
     # start.
     word_break_min_stem: int = 4

@@ -191,22 +191,25 @@ def header_continues(
 def merge_rows(
     prev: RawRow, new: list[str], page_no: int, ends_full: list[bool] | None = None, words: set[str] | None = None,
     confidence: list[float | None] | None = None, settings: RepairSettings = REPAIR_SETTINGS,
-) -> tuple[RawRow, list[str]]:
+) -> tuple[RawRow, list[str], list[str]]:
     """`prev` with each cell's text of `new` appended, as a wrapped line would join (a
     new row; `prev` is left as it is). A cell above whose last line was one word
     filling it (`ends_full`, by column) may have been broken inside that word by the
     page end: decided as a word broken by the column edge (words.glue_word_break, with
-    the document's vocabulary `words`). Also returns the words glued so. An OCR
-    confidence is the lower of the two parts'."""
+    the document's vocabulary `words`). Also returns the words glued so, and the
+    breaks decided by a guess. An OCR confidence is the lower of the two parts'."""
     n = max(len(prev.cells), len(new))
     cells = prev.cells + [""] * (n - len(prev.cells))
     glued: list[str] = []
+    guessed: list[str] = []
     for j, text in enumerate(new):
         if text.strip():
             head, tail = cells[j].rstrip(), text.lstrip()
             if ends_full and j < len(ends_full) and ends_full[j] and head and goes_on(head, tail):
-                cells[j], glued_here = resolve_word_breaks(head + WORD_BREAK + tail, words or set(), settings)
+                cells[j], glued_here, guessed_here = resolve_word_breaks(
+                    head + WORD_BREAK + tail, words or set(), settings)
                 glued.extend(glued_here)
+                guessed.extend(guessed_here)
             else:
                 cells[j] = join_lines([cells[j], text])
     merged_confidence = prev.confidence
@@ -214,7 +217,7 @@ def merge_rows(
         a = (prev.confidence or []) + [None] * n
         b = (confidence or []) + [None] * n
         merged_confidence = [min((c for c in (a[j], b[j]) if c is not None), default=None) for j in range(n)]
-    return dataclasses.replace(prev, cells=cells, page_to=page_no, confidence=merged_confidence), glued
+    return dataclasses.replace(prev, cells=cells, page_to=page_no, confidence=merged_confidence), glued, guessed
 
 
 def column_edges(fragment: Fragment) -> list[float]:

@@ -24,6 +24,7 @@ from extract.pdf.stitch import (
     repeats_header,
     row_continues,
 )
+from extract.pdf.words import guessed_note
 from extract.text import clean_text, join_lines
 
 
@@ -260,7 +261,7 @@ def continue_table(
             full = prev_fr.rows[-1].ends_full if prev_fr is not None and prev_fr.rows else None
             if full is not None and len(full) != len(prev.cells):
                 full = None  # drawn with other columns: positions do not match
-            table.rows[-1], glued = merge_rows(prev, first, fr.page_no, full, words,
+            table.rows[-1], glued, guessed = merge_rows(prev, first, fr.page_no, full, words,
                                                _row_confidence(fr, dropped, len(first)), settings)
             for g in glued:
                 notes.append(
@@ -273,6 +274,7 @@ def continue_table(
                         page=fr.page_no,
                     )
                 )
+            notes.extend(guessed_note(g, fr.page_no, table_no=table.no, row_no=len(table.rows)) for g in guessed)
             notes.append(
                 ExtractionNote(
                     "row_continued",
