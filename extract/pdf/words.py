@@ -121,7 +121,7 @@ def guessed_note(guess: str, page_no: int, **where) -> ExtractionNote:
     return ExtractionNote(
         "word_break_guessed",
         f"a line break on page {page_no} may or may not be inside a word: {guess} "
-        "(the document prints neither elsewhere)",
+        "(the document prints neither the glued word nor the rest elsewhere)",
         "info",
         page=page_no,
         **where,
