@@ -29,9 +29,8 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
-from load import migrations
+from load import bulk, migrations
 from load.versions import ORDER_RULES
 from load.versions import best_file as _best_file
 from load.versions import renumber as _renumber
@@ -344,24 +343,21 @@ def _insert_content(con, document_id: int, doc: NormalizedDocument, findings) ->
         return [(document_id, *[getattr(i, f) for f in fields]) for i in items]
 
     t_fields = ["table_no", "caption", "kind", "kov", "header", "page_from", "page_to", "row_count", "unmapped_headers"]
-    _insert_many(con, "annex_tables", t_fields, rows(doc.tables, t_fields), {"unmapped_headers": pa.list_(pa.string())})
+    _insert_many(con, "annex_tables", t_fields, rows(doc.tables, t_fields))
     act_fields = [
         "table_no", "row_no", "kov", "code", "label", "level", "parent_row_no", "parent_code",
         "frame_start", "frame_end", "period_start", "period_end", "amount_eur", "responsible",
         "activity_raw", "frame_raw", "period_raw", "amount_raw", "page_from", "page_to", "extra",
         "depth", "is_leaf", "path",
     ]
-    _insert_many(con, "activities", act_fields, rows(doc.activities, act_fields), {"extra": _MAP})
+    _insert_many(con, "activities", act_fields, rows(doc.activities, act_fields))
     ind_fields = [
         "table_no", "row_no", "group_label", "indicator", "unit", "target_plan_year", "target_2029",
         "explanation", "target_plan_year_raw", "target_2029_raw", "page_from", "page_to", "extra",
     ]
-    _insert_many(con, "indicators", ind_fields, rows(doc.indicators, ind_fields), {"extra": _MAP})
+    _insert_many(con, "indicators", ind_fields, rows(doc.indicators, ind_fields))
     b_fields = ["table_no", "source_words", "loaded_words", "explained_words", "unexplained_words", "dropped_sample", "reasons"]
-    _insert_many(
-        con, "text_balance", [*b_fields[:-1], "drop_reasons"], rows(doc.text_balance, b_fields),
-        {"drop_reasons": pa.map_(pa.string(), pa.int32())},
-    )
+    _insert_many(con, "text_balance", [*b_fields[:-1], "drop_reasons"], rows(doc.text_balance, b_fields))
     f_fields = ["table_no", "row_no", "rule", "severity", "message", "raw_text"]
     _insert_many(con, "validation_issues", f_fields, rows(findings, f_fields))
     p_fields = ["table_no", "row_no", "party", "kov", "party_kind"]
@@ -380,10 +376,6 @@ def _delete_content(con, document_id: int) -> None:
         f"AND rule NOT IN ({', '.join(repr(r) for r in ORDER_RULES)})",
         [document_id],
     )
-
-
-# A dict column (header -> cell) as DuckDB's MAP(VARCHAR, VARCHAR).
-_MAP = pa.map_(pa.string(), pa.string())
 
 
 def _detach_file(con, sha256: str) -> None:
@@ -424,31 +416,10 @@ def _delete_document(con, document_id: int) -> str | None:
     return key
 
 
-def _insert_many(con, table: str, fields: list[str], rows: list[tuple], types: dict | None = None) -> None:
-    """Insert rows in one statement through Arrow: DuckDB's executemany runs the
-    statement once per row, which was a third of an ingest's time. `types` gives the
-    Arrow type of a column that inference cannot (a dict is a MAP, not a struct)."""
-    if not rows:
-        return
-    names = ["document_id", *fields]
-    types = types or {}
-
-    def array(name, col):
-        if name not in types:
-            return pa.array(list(col))
-        if pa.types.is_map(types[name]):
-            col = [None if v is None else list(v.items()) for v in col]
-        return pa.array(list(col), type=types[name])
-
-    batch = pa.table({name: array(name, col) for name, col in zip(names, zip(*rows))})
-    con.register("_batch", batch)
-    try:
-        con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _batch")
-    finally:
-        try:
-            con.unregister("_batch")
-        except duckdb.Error:  # the transaction already failed: keep the insert's own error
-            pass
+def _insert_many(con, table: str, fields: list[str], rows: list[tuple]) -> None:
+    """Insert rows in one statement (load/bulk.py): DuckDB's executemany runs the
+    statement once per row, which was a third of an ingest's time."""
+    bulk.insert_many(con, table, ["document_id", *fields], rows)
 
 
 # ------------------------------------------------------------------ reading
