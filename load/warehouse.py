@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from load import bulk, migrations
+from load import bootstrap, bulk, migrations
 from load.versions import ORDER_RULES
 from load.versions import best_file as _best_file
 from load.versions import renumber as _renumber
@@ -203,6 +203,8 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
             stale.unlink(missing_ok=True)
         if path.exists():
             shutil.copyfile(path, tmp)
+        else:
+            bootstrap.copy_empty(tmp)  # a new warehouse: the empty schema, built once (load/bootstrap.py)
         try:
             con = duckdb.connect(str(tmp))
         except duckdb.Error as exc:

@@ -1,0 +1,96 @@
+"""A new warehouse starts as a copy of an empty one, built once per schema.
+
+Creating the schema of a new warehouse (tables, views and the ~400 comments that
+explain every column) cost more than loading an annex into it. The empty warehouse
+is built once, by the same code (`warehouse._apply_schema`), into the user's cache
+directory, under a name that changes with anything that could change it (the SQL,
+the code that applies it, DuckDB's version); a new warehouse is a copy of it. The
+write then goes on as for any warehouse: the schema is checked (migrations, the SQL
+fingerprint) and left as it is.
+
+Anything wrong with the cache (not writable, a file that is not a warehouse) only
+means the schema is created in place as before: `copy_empty` says False.
+
+    ANNEX_CACHE_DIR   where the empty warehouse is kept (default
+                      $XDG_CACHE_HOME/annex-etl, else ~/.cache/annex-etl)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+PREFIX = "empty-warehouse-"
+
+
+def cache_dir() -> Path:
+    if os.environ.get("ANNEX_CACHE_DIR"):
+        return Path(os.environ["ANNEX_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "annex-etl"
+
+
+def _key() -> str:
+    """Changes with the SQL, the code that applies it and DuckDB's version."""
+    h = hashlib.sha256(duckdb.__version__.encode())
+    sql = resources.files("sql")
+    for part in sorted([*sql.iterdir(), *sql.joinpath("migrations").iterdir()], key=lambda p: p.name):
+        if part.name.endswith(".sql"):
+            h.update(part.name.encode() + b"\0" + part.read_bytes())
+    here = Path(__file__).resolve().parent
+    for code in ("warehouse.py", "migrations.py", "bootstrap.py"):
+        h.update((here / code).read_bytes())
+    return h.hexdigest()[:20]
+
+
+def _build(target: Path) -> None:
+    from load.warehouse import _apply_schema
+
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            _apply_schema(con, tmp)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)  # whole or not at all, whoever builds it at the same time
+    finally:
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+    for old in target.parent.glob(f"{PREFIX}*.duckdb"):  # those of other code versions
+        if old != target:
+            old.unlink(missing_ok=True)
+
+
+def copy_empty(dest: Path) -> bool:
+    """Put an empty warehouse of the current schema at `dest` (which must not exist);
+    False when it cannot, with nothing left at `dest`."""
+    template = None
+    try:
+        d = cache_dir()
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        template = d / f"{PREFIX}{_key()}.duckdb"
+        if not template.exists():
+            _build(template)
+        shutil.copyfile(template, dest)
+        con = duckdb.connect(str(dest))
+        try:  # the schema was created now, for this warehouse
+            con.execute("UPDATE schema_version SET applied_at = current_timestamp")
+        finally:
+            con.close()
+        return True
+    except Exception:  # noqa: BLE001 - then the schema is created in place, which reports its own error
+        for leftover in (dest, Path(f"{dest}.wal")):
+            leftover.unlink(missing_ok=True)
+        if template is not None:  # not a usable warehouse: built again next time
+            try:
+                template.unlink(missing_ok=True)
+            except OSError:
+                pass
+        return False
