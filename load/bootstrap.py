@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -48,7 +47,7 @@ def _key() -> str:
     return h.hexdigest()[:20]
 
 
-def _build(target: Path) -> None:
+def _build(target: Path) -> bytes:
     from load.warehouse import _apply_schema
 
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
@@ -59,38 +58,54 @@ def _build(target: Path) -> None:
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        data = tmp.read_bytes()
+        # Its digest beside it: a copy is made only of the bytes that were built.
+        _digest_file(target).write_text(hashlib.sha256(data).hexdigest())
         os.replace(tmp, target)  # whole or not at all, whoever builds it at the same time
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)
-    for old in target.parent.glob(f"{PREFIX}*.duckdb"):  # those of other code versions
-        if old != target:
+    for old in target.parent.glob(f"{PREFIX}*"):  # those of other code versions
+        if not old.name.startswith(target.name):
             old.unlink(missing_ok=True)
+    return data
+
+
+def _digest_file(template: Path) -> Path:
+    return template.with_name(template.name + ".sha256")
+
+
+def _cached(template: Path) -> bytes | None:
+    """The template's bytes if they are the ones built (else None: build it again)."""
+    try:
+        data = template.read_bytes()
+        if hashlib.sha256(data).hexdigest() == _digest_file(template).read_text().strip():
+            return data
+    except OSError:
+        pass
+    return None
+
+
+def stamp(con) -> None:
+    """On the copy, once open: its schema was created now, for this warehouse."""
+    con.execute("UPDATE schema_version SET applied_at = current_timestamp")
 
 
 def copy_empty(dest: Path) -> bool:
     """Put an empty warehouse of the current schema at `dest` (which must not exist);
-    False when it cannot, with nothing left at `dest`."""
-    template = None
+    False when it cannot, with nothing left at `dest`. The caller opens it and
+    calls `stamp`."""
     try:
         d = cache_dir()
         d.mkdir(mode=0o700, parents=True, exist_ok=True)
         template = d / f"{PREFIX}{_key()}.duckdb"
-        if not template.exists():
-            _build(template)
-        shutil.copyfile(template, dest)
-        con = duckdb.connect(str(dest))
-        try:  # the schema was created now, for this warehouse
-            con.execute("UPDATE schema_version SET applied_at = current_timestamp")
-        finally:
-            con.close()
+        data = _cached(template)
+        if data is None:
+            data = _build(template)
+        with open(dest, "xb") as fh:
+            fh.write(data)
         return True
     except Exception:  # noqa: BLE001 - then the schema is created in place, which reports its own error
         for leftover in (dest, Path(f"{dest}.wal")):
             leftover.unlink(missing_ok=True)
-        if template is not None:  # not a usable warehouse: built again next time
-            try:
-                template.unlink(missing_ok=True)
-            except OSError:
-                pass
         return False

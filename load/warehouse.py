@@ -203,8 +203,7 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
             stale.unlink(missing_ok=True)
         if path.exists():
             shutil.copyfile(path, tmp)
-        else:
-            bootstrap.copy_empty(tmp)  # a new warehouse: the empty schema, built once (load/bootstrap.py)
+        copied = not path.exists() and bootstrap.copy_empty(tmp)  # a new warehouse (load/bootstrap.py)
         try:
             con = duckdb.connect(str(tmp))
         except duckdb.Error as exc:
@@ -212,6 +211,8 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
         ok = False
         try:
             applied = _apply_schema(con, path)
+            if copied:
+                bootstrap.stamp(con)
             session = WriteSession(con)
             session.upgraded = applied
             yield session
