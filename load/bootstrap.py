@@ -35,15 +35,14 @@ def cache_dir() -> Path:
 
 
 def _key() -> str:
-    """Changes with the SQL, the code that applies it and DuckDB's version."""
+    """Changes with the SQL, the code that applies it (load/) and DuckDB's version."""
     h = hashlib.sha256(duckdb.__version__.encode())
     sql = resources.files("sql")
     for part in sorted([*sql.iterdir(), *sql.joinpath("migrations").iterdir()], key=lambda p: p.name):
         if part.name.endswith(".sql"):
             h.update(part.name.encode() + b"\0" + part.read_bytes())
-    here = Path(__file__).resolve().parent
-    for code in ("warehouse.py", "migrations.py", "bootstrap.py"):
-        h.update((here / code).read_bytes())
+    for code in sorted(Path(__file__).resolve().parent.glob("*.py")):  # all of load/, however it is split
+        h.update(code.name.encode() + b"\0" + code.read_bytes())
     return h.hexdigest()[:20]
 
 
