@@ -2,7 +2,7 @@
 
 Creating the schema of a new warehouse (tables, views and the ~400 comments that
 explain every column) cost more than loading an annex into it. The empty warehouse
-is built once, by the same code (`warehouse._apply_schema`), into the user's cache
+is built once, by the same code (`warehouse._apply_schema`, passed in), into the user's cache
 directory, under a name that changes with anything that could change it (the SQL,
 the code that applies it, DuckDB's version); a new warehouse is a copy of it. The
 write then goes on as for any warehouse: the schema is checked (migrations, the SQL
@@ -46,14 +46,12 @@ def _key() -> str:
     return h.hexdigest()[:20]
 
 
-def _build(target: Path) -> bytes:
-    from load.warehouse import _apply_schema
-
+def _build(target: Path, apply_schema) -> bytes:
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     try:
         con = duckdb.connect(str(tmp))
         try:
-            _apply_schema(con, tmp)
+            apply_schema(con, tmp)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -90,17 +88,18 @@ def stamp(con) -> None:
     con.execute("UPDATE schema_version SET applied_at = current_timestamp")
 
 
-def copy_empty(dest: Path) -> bool:
+def copy_empty(dest: Path, apply_schema) -> bool:
     """Put an empty warehouse of the current schema at `dest` (which must not exist);
-    False when it cannot, with nothing left at `dest`. The caller opens it and
-    calls `stamp`."""
+    False when it cannot, with nothing left at `dest`. `apply_schema(con, path)` builds
+    the schema (load.warehouse's, passed in: this module is below it). The caller opens
+    the copy and calls `stamp`."""
     try:
         d = cache_dir()
         d.mkdir(mode=0o700, parents=True, exist_ok=True)
         template = d / f"{PREFIX}{_key()}.duckdb"
         data = _cached(template)
         if data is None:
-            data = _build(template)
+            data = _build(template, apply_schema)
         with open(dest, "xb") as fh:
             fh.write(data)
         return True

@@ -203,7 +203,7 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
             stale.unlink(missing_ok=True)
         if path.exists():
             shutil.copyfile(path, tmp)
-        copied = not path.exists() and bootstrap.copy_empty(tmp)  # a new warehouse (load/bootstrap.py)
+        copied = not path.exists() and bootstrap.copy_empty(tmp, _apply_schema)  # a new warehouse (load/bootstrap.py)
         try:
             con = duckdb.connect(str(tmp))
         except duckdb.Error as exc:

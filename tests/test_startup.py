@@ -80,7 +80,7 @@ def test_copied_empty_warehouse_is_the_one_built_in_place(tmp_path, monkeypatch)
     new_warehouse(tmp_path / "copied.duckdb")
     templates = list((tmp_path / "cache").glob(f"{bootstrap.PREFIX}*.duckdb"))
     assert len(templates) == 1  # it was built and used
-    monkeypatch.setattr(bootstrap, "copy_empty", lambda dest: False)
+    monkeypatch.setattr(bootstrap, "copy_empty", lambda dest, apply_schema: False)
     new_warehouse(tmp_path / "in-place.duckdb")
     copied, in_place = catalog(tmp_path / "copied.duckdb"), catalog(tmp_path / "in-place.duckdb")
     assert sum(len(rows) for rows in in_place) > 300  # columns, views, comments: a real schema
