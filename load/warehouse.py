@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from load import migrations
+from load import bootstrap, migrations
 from load.schema import create_schema, older_schema, stale_views
 from load.writer import LoadResult, insert_document
 from normalize.model import NormalizedDocument
@@ -105,6 +105,8 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
             stale.unlink(missing_ok=True)
         if path.exists():
             shutil.copyfile(path, tmp)
+        # A new warehouse: a copy of an empty one built once (load/bootstrap.py).
+        copied = not path.exists() and bootstrap.copy_empty(tmp, lambda con, _path: create_schema(con))
         try:
             con = duckdb.connect(str(tmp))
         except duckdb.Error as exc:
@@ -116,6 +118,8 @@ def write_session(db_path: str | Path, *, wait: float = 0.0) -> Iterator[WriteSe
                 applied = create_schema(con)
             except migrations.SchemaTooNew as exc:
                 raise WarehouseError(f"{path}: {exc}") from None
+            if copied:
+                bootstrap.stamp(con)
             session = WriteSession(con)
             session.upgraded = applied
             session.refreshed = refresh

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import duckdb
-import pyarrow as pa
 
 from extract.model import SignatureInfo
+from load import bulk
 from load.versions import ORDER_RULES
 from load.versions import best_file as _best_file
 from load.versions import renumber as _renumber
@@ -33,15 +33,10 @@ from normalize.model import (
     TextBalance,
 )
 
-# A dict column (header -> cell) as DuckDB's MAP(VARCHAR, VARCHAR).
-_MAP = pa.map_(pa.string(), pa.string())
-
-
 @dataclass(frozen=True)
 class RecordTable:
     table: str
     renamed: dict  # field -> column, where the column's name differs
-    arrow_types: dict  # column -> Arrow type, where inference cannot tell (a dict is a MAP)
 
     def columns(self, cls) -> tuple[list[str], list[str]]:
         """(field names, column names) of `cls`, in declaration order."""
@@ -52,15 +47,14 @@ class RecordTable:
 # Each record type and its table. load adds the columns no record holds: document_id
 # (every table), sha256 (a file's signatures and findings), ingested_at.
 RECORD_TABLES: dict[type, RecordTable] = {
-    TableRecord: RecordTable("annex_tables", {}, {"unmapped_headers": pa.list_(pa.string())}),
-    Activity: RecordTable("activities", {}, {"extra": _MAP}),
-    Indicator: RecordTable("indicators", {}, {"extra": _MAP}),
-    TextBalance: RecordTable("text_balance", {"reasons": "drop_reasons"},
-                             {"drop_reasons": pa.map_(pa.string(), pa.int32())}),
-    Finding: RecordTable("validation_issues", {}, {}),
-    Party: RecordTable("activity_parties", {}, {}),
-    Reconciliation: RecordTable("reconciliation_checks", {}, {}),
-    SignatureInfo: RecordTable("signatures", {}, {}),
+    TableRecord: RecordTable("annex_tables", {}),
+    Activity: RecordTable("activities", {}),
+    Indicator: RecordTable("indicators", {}),
+    TextBalance: RecordTable("text_balance", {"reasons": "drop_reasons"}),
+    Finding: RecordTable("validation_issues", {}),
+    Party: RecordTable("activity_parties", {}),
+    Reconciliation: RecordTable("reconciliation_checks", {}),
+    SignatureInfo: RecordTable("signatures", {}),
 }
 
 # DocumentRecord's fields: what the annex says (Identity), then the facts of the file
@@ -171,7 +165,7 @@ def _insert_records(con, document_id: int, cls: type, items, *, sha256: str | No
     names, columns = spec.columns(cls)
     extra = [sha256] if sha256 is not None else []
     rows = [(document_id, *[getattr(i, n) for n in names], *extra) for i in items]
-    _insert_many(con, spec.table, [*columns, *(["sha256"] if extra else [])], rows, spec.arrow_types)
+    _insert_many(con, spec.table, [*columns, *(["sha256"] if extra else [])], rows)
 
 
 def _delete_content(con, document_id: int) -> None:
@@ -218,28 +212,7 @@ def _delete_document(con, document_id: int) -> str | None:
     return key
 
 
-def _insert_many(con, table: str, fields: list[str], rows: list[tuple], types: dict | None = None) -> None:
-    """Insert rows in one statement through Arrow: DuckDB's executemany runs the
-    statement once per row, which was a third of an ingest's time. `types` gives the
-    Arrow type of a column that inference cannot (a dict is a MAP, not a struct)."""
-    if not rows:
-        return
-    names = ["document_id", *fields]
-    types = types or {}
-
-    def array(name, col):
-        if name not in types:
-            return pa.array(list(col))
-        if pa.types.is_map(types[name]):
-            col = [None if v is None else list(v.items()) for v in col]
-        return pa.array(list(col), type=types[name])
-
-    batch = pa.table({name: array(name, col) for name, col in zip(names, zip(*rows))})
-    con.register("_batch", batch)
-    try:
-        con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(names)} FROM _batch")
-    finally:
-        try:
-            con.unregister("_batch")
-        except duckdb.Error:  # the transaction already failed: keep the insert's own error
-            pass
+def _insert_many(con, table: str, fields: list[str], rows: list[tuple]) -> None:
+    """Insert rows in one statement (load/bulk.py): DuckDB's executemany runs the
+    statement once per row, which was a third of an ingest's time."""
+    bulk.insert_many(con, table, ["document_id", *fields], rows)

@@ -12,16 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.container import open_container
 from extract.errors import InputError, Limits
 from extract.model import Container
 from extract.reader import read_document, sha256_of, sniff_format
 from extract.signatures import read_pdf_signatures, require_intact
-from normalize import normalize_document
 from normalize.model import NormalizedDocument
 
 if TYPE_CHECKING:  # the PDF stage is imported only when a PDF is read
     from extract.pdf.settings import PdfSettings
+
+
+def normalize_document(*args, **kwargs):
+    # The stages behind it are imported where a file is read (a worker, preloaded by
+    # its fork server), not by the command that starts the workers and writes.
+    from normalize import normalize_document as normalize
+
+    return normalize(*args, **kwargs)
 
 
 @dataclass
@@ -71,6 +77,8 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
         source = Path(path)
         signatures = None
         if fmt == "asice":
+            from extract.container import open_container
+
             source, fmt, container = open_container(path, member=opts.member)
             signatures = container.signatures
         if fmt == "pdf" and signatures is None:

@@ -51,9 +51,19 @@ WORK_PREFIX = "annex-work-"
 # safe across such a fork).
 START_METHOD = "forkserver"
 PRELOAD = [
-    "pipeline.file", "extract.docx_engine", "extract.pdf.pdfium_engine", "extract.container",
-    "extract.signatures", "pypdfium2", "docx",
+    "pipeline.file", "normalize.document", "extract.pdf.pdfium_engine", "extract.signatures", "pypdfium2",
 ]
+# The Word side (python-docx, lxml: ~0.1 s) only when the first batch has a file that
+# is not a .pdf: a command reading one PDF does not import it. A later batch of this
+# process with a DOCX imports it in each worker (slower, never wrong).
+PRELOAD_WORD = ["extract.docx_engine", "extract.container", "docx"]
+
+
+def preload_for(paths) -> list[str]:
+    """What the fork server imports before forking workers for these files."""
+    if all(str(p).lower().endswith(".pdf") for p in paths):
+        return PRELOAD
+    return PRELOAD + PRELOAD_WORD
 
 
 def default_max_memory_mb(engine: str) -> int:
@@ -254,7 +264,7 @@ def run_workers(
     per task, in order. Never raises for anything a file does."""
     ctx = multiprocessing.get_context(START_METHOD)
     if START_METHOD == "forkserver":
-        ctx.set_forkserver_preload(PRELOAD)  # takes effect when the server first starts
+        ctx.set_forkserver_preload(preload_for(p for p, _ in tasks))  # takes effect when the server first starts
     _own_multiprocessing_tempdir()
     memory = max_memory_mb or default_max_memory_mb(opts.engine)
     max_seconds = opts.limits.max_seconds or None
