@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-import duckdb
 
 from extract.model import SignatureInfo
 from load import bulk
