@@ -51,7 +51,7 @@ WORK_PREFIX = "annex-work-"
 # safe across such a fork).
 START_METHOD = "forkserver"
 PRELOAD = [
-    "pipeline.file", "extract.docx_engine", "extract.pdf.pdfium_engine", "extract.container",
+    "pipeline.file", "extract.docx_engine", "extract.pdf.pdfium", "extract.container",
     "extract.signatures", "pypdfium2", "docx",
 ]
 

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import pytest
 
-from extract.pdf import pdfium_engine, plumber_engine
+from extract.pdf import pdfium as pdfium_engine, plumber_engine
 from extract.pdf.geometry import PageGeometry, PdfEncrypted, PdfUnreadable
 from extract.pdf.grid import page_layout
 from extract.pdf.repair import assemble
