@@ -134,21 +134,31 @@ class PageFonts:
         self.api, self.tp, self.frame, self.page_index, self.fonts = api, tp, frame, page_index, fonts
         self.widths: dict[int, dict[int, float]] = {}
         self.matrix = api.FS_MATRIX()
+        self.font_size = ctypes.c_float()
+        self.p_matrix, self.p_font_size = ctypes.byref(self.matrix), ctypes.byref(self.font_size)
+        # Text objects of one font, size and text matrix (but its offset) share a run:
+        # LibreOffice writes a text object per line.
+        self.runs: dict[tuple, FontRun] = {}
 
     def __call__(self, obj: int, char_index: int) -> FontRun:
         api = self.api
         handle = ctypes.c_void_p(obj)
         font = api.text_obj_font(handle) or 0
+        api.text_obj_font_size(handle, self.p_font_size)
+        m = self.matrix
+        api.get_char_matrix(self.tp, char_index, self.p_matrix)
+        key = (font, self.font_size.value, m.a, m.b, m.c, m.d)
+        run = self.runs.get(key)
+        if run is None:
+            run = self.runs[key] = self._run(font, self.font_size.value, m)
+        return run
+
+    def _run(self, font: int, font_size: float, m) -> FontRun:
         fontname, descent = self.fonts.get(font, self.page_index)
         widths = self.widths.setdefault(font, {})
-        fs = ctypes.c_float()
-        api.text_obj_font_size(handle, ctypes.byref(fs))
-        m = self.matrix
-        api.get_char_matrix(self.tp, char_index, ctypes.byref(m))
         a, b, c, d = m.a, m.b, m.c, m.d
         frame = self.frame
         upright = frame.matrix_upright(a, b, c, d)
-        font_size = fs.value
         adv = (a * font_size, b * font_size)  # per unit of width (glyph widths are in em)
         up = (c * font_size, d * font_size)  # the font size's extent
         fast = b == 0 and c == 0 and a > 0 and d > 0
