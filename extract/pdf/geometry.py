@@ -10,7 +10,6 @@ with the origin at the page's top left, y growing downwards (pdfplumber's `top`)
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -67,12 +66,10 @@ WORD_SETTINGS = WordSettings()
 
 def blank_index(blanks: Iterable[tuple[float, float]]) -> dict[int, list[float]]:
     """The left edges of a page's drawn blank characters, given as (x0, top), by
-    rounded top, each row sorted: what `has_blank_after` looks in."""
+    rounded top: what `has_blank_after` looks in."""
     out: dict[int, list[float]] = {}
     for x0, top in blanks:
         out.setdefault(round(top), []).append(x0)
-    for row in out.values():
-        row.sort()
     return out
 
 
@@ -84,16 +81,8 @@ def has_blank_after(
     row = round(top)
     tol = settings.space_after_tolerance
     for r in (row - 1, row, row + 1):
-        xs = blanks.get(r)
-        if not xs:
-            continue
-        # A row holds a line's blanks (dozens): start at the first that can be near,
-        # with a margin so that the test below, not the search, decides the boundary.
-        for k in range(bisect_left(xs, x1 - tol - 1e-6), len(xs)):
-            x = xs[k]
-            if x - x1 > tol:
-                break
-            if -tol <= x - x1:
+        for x in blanks.get(r, ()):
+            if -tol <= x - x1 <= tol:
                 return True
     return False
 
