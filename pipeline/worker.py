@@ -51,7 +51,9 @@ WORK_PREFIX = "annex-work-"
 # safe across such a fork).
 START_METHOD = "forkserver"
 PRELOAD = [
-    "pipeline.file", "normalize.document", "extract.pdf.pdfium_engine", "extract.signatures", "pypdfium2",
+    "pipeline.file", "normalize.document", "extract.pdf.pdfium", "extract.signatures", "pypdfium2",
+    # the pdfium engine reads fonts' /Descent with pdfminer (extract/pdf/pdfium/fonts.py)
+    "pdfminer.pdfdocument", "pdfminer.pdfpage",
 ]
 # The Word side (python-docx, lxml: ~0.1 s) only when the first batch has a file that
 # is not a .pdf: a command reading one PDF does not import it. A later batch of this

@@ -103,3 +103,14 @@ def test_no_cache_directory_still_makes_a_warehouse(tmp_path, monkeypatch):
     monkeypatch.setenv("ANNEX_CACHE_DIR", str(tmp_path / "cache" / "annex"))
     new_warehouse(tmp_path / "w.duckdb")
     assert len(catalog(tmp_path / "w.duckdb")[0]) > 100
+
+
+def test_every_module_the_fork_server_preloads_exists():
+    """The fork server skips a preload module that fails to import, silently: a
+    renamed module would leave every worker importing it itself."""
+    import importlib.util
+
+    from pipeline.worker import PRELOAD, PRELOAD_WORD
+
+    missing = [m for m in PRELOAD + PRELOAD_WORD if importlib.util.find_spec(m) is None]
+    assert missing == []

@@ -76,7 +76,7 @@ def _readable_copy(path: str | Path, password: str | None) -> Iterator[str]:
     wrong password and PdfUnreadable for a file pdfium cannot open."""
     import pypdfium2 as pdfium
 
-    from extract.pdf.pdfium_engine import open_pdfium
+    from extract.pdf.pdfium import open_pdfium
 
     pdf = open_pdfium(path, password)
     if not password:

@@ -620,7 +620,7 @@ class OcrDocument:
 
 @contextmanager
 def open_document(path: str | Path, password: str | None = None) -> Iterator[OcrDocument]:
-    from extract.pdf.pdfium_engine import open_pdfium
+    from extract.pdf.pdfium import open_pdfium
 
     doc = OcrDocument(open_pdfium(path, password))
     try:

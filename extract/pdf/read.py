@@ -21,7 +21,7 @@ def _plumber(path, password):
 
 
 def _pdfium(path, password):
-    from extract.pdf.pdfium_engine import open_document
+    from extract.pdf.pdfium import open_document
 
     return open_document(path, password)
 
