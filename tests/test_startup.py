@@ -114,3 +114,14 @@ def test_every_module_the_fork_server_preloads_exists():
 
     missing = [m for m in PRELOAD + PRELOAD_WORD if importlib.util.find_spec(m) is None]
     assert missing == []
+
+
+def test_the_script_knows_which_commands_read_no_file():
+    """cli/entry.py starts the readers' fork server early for an ingest only; its list
+    of the other commands is the CLI's."""
+    from cli.entry import OTHER_COMMANDS, reads_files
+    from cli.main import main
+
+    assert OTHER_COMMANDS == set(main.commands) - {"ingest"}
+    assert reads_files(["a.pdf", "--db", "w.duckdb"]) and reads_files(["ingest", "a.docx"])
+    assert not any(reads_files(argv) for argv in (["sql", "SELECT 1"], ["--help"], ["a.pdf", "--help"], ["ingest"], []))
