@@ -124,13 +124,18 @@ def answering(db: str, as_json: bool = False, refusals: tuple[type[BaseException
     errors): a warehouse that is busy or cannot be read exits 4; a document, annex,
     table or row that is not loaded (LookupError from load/), or one of `refusals`
     (`sql`: a statement refused or failed), exits 1 with one line. A KeyError or
-    IndexError is a bug, not an answer: it goes on to the internal-error boundary."""
-    from load import WarehouseBusy, WarehouseError
-
+    IndexError is a bug, not an answer: it goes on to the internal-error boundary.
+    (load's errors are imported when one is raised: an ingest starts reading before
+    it imports the warehouse code.)"""
     try:
-        yield
-    except (WarehouseError, WarehouseBusy) as exc:
-        _fail_warehouse(str(exc), as_json)
+        try:
+            yield
+        except Exception as exc:
+            from load import WarehouseBusy, WarehouseError
+
+            if isinstance(exc, (WarehouseError, WarehouseBusy)):
+                _fail_warehouse(str(exc), as_json)
+            raise
     except LookupError as exc:
         if isinstance(exc, (KeyError, IndexError)):
             raise

@@ -40,9 +40,10 @@ from cli.app import (  # noqa: F401 - the group and what commands share; `cli.ma
 from cli.diff_view import eur as _eur
 from cli.output import dumps, output_options, print_rows, stdout_console
 from extract.reader import ENGINES, Limits, sha256_of
-from load import StatementRefused, analyst_query, loaded_documents, query
-from load.queries import check_rows, kov_totals
-from pipeline import Options, Outcome, ingest_files
+from pipeline import Options, Outcome  # light: pipeline.file on first use
+
+# The warehouse code (load: DuckDB) is imported by the commands that use it, not here:
+# an ingest starts reading before it needs DuckDB (pipeline/batch.py).
 
 
 # ----------------------------------------------------------------- ingest
@@ -102,6 +103,8 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
         old_term = None
     try:
         with answering(db, as_json):
+            from pipeline import ingest_files
+
             outcomes = ingest_files(files, db, opts, jobs=jobs, force=force, wait=wait, progress=progress,
                                     max_memory_mb=max_memory_mb)
     except KeyboardInterrupt:
@@ -177,6 +180,8 @@ def _print_summary(outcomes: list[Outcome], db: str, quiet: bool) -> None:
     totals = {}
     if loaded:
         with answering(db):
+            from load.queries import kov_totals
+
             totals = kov_totals(db, {o.extra.get("document_id") for o in loaded})
     for o in loaded:
         _print_document(out, o, totals.get(o.extra.get("document_id"), []))
@@ -293,6 +298,8 @@ def check(db, document_id, fmt, min_severity):
     from cli import conservation
 
     with answering(db, fmt == "json"):
+        from load.queries import check_rows
+
         found = check_rows(db, document_id, SEVERITY_RANK[min_severity])
     docs = found["documents"]
     names_f, findings = found["findings"]
@@ -355,6 +362,8 @@ def sql_command(statement, sql_file, read_dirs, db, fmt):
         statement = sql_file.read()
     if not statement:
         raise click.UsageError("give a STATEMENT or --file")
+    from load import StatementRefused, analyst_query
+
     with answering(db, fmt == "json", refusals=(StatementRefused, duckdb.Error)):
         names, rows = analyst_query(db, statement, read_dirs=tuple(read_dirs))
     print_rows(names, rows, fmt)
@@ -373,6 +382,8 @@ def versions(db, fmt):
     signed copy, .asice) is listed with it.
     """
     with answering(db, fmt == "json"):
+        from load import query
+
         names, rows = query(db, "SELECT * FROM version_files ORDER BY annex_key, version")
     if fmt == "table":  # compact: one line per file
         rows = [dict(zip(names, r)) for r in rows]
@@ -408,6 +419,8 @@ def _version_ref(db: str, ref: str, annex: str | None) -> int:
     if not os.path.isfile(ref):
         raise click.BadParameter(f"{ref}: neither a document id, a version (v2) nor a file")
     sha = sha256_of(ref)
+    from load import loaded_documents
+
     doc_id = loaded_documents(db, [sha]).get(sha)
     if doc_id is None:
         raise click.BadParameter(f"{ref}: this file is not in {db}; ingest it first (extract {ref} --db {db})")

@@ -9,7 +9,6 @@ import click
 
 from cli.app import DB_OPTION, answering, main
 from cli.output import output_options, print_rows
-from load.queries import describe
 
 
 @main.command("schema")
@@ -22,6 +21,8 @@ def schema(name, db, fmt):
     Example: extract schema activities
     """
     with answering(db, fmt == "json"):
+        from load.queries import describe
+
         (names, objects), (cols, rows) = describe(db, name)
         if name is None:
             print_rows(names, objects, fmt, title="Tables and views (extract schema NAME for columns)")

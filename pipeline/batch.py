@@ -7,7 +7,10 @@ and time limits (`pipeline.worker`; `--jobs N` at a time), which hands back plai
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
+import threading
 import traceback
 
 from rich.console import Console
@@ -15,7 +18,9 @@ from rich.console import Console
 from pipeline.file import Options, Outcome
 from pipeline.worker import run_workers
 from extract.reader import sha256_of
-from load import loaded_documents, write_session
+
+# load (DuckDB) is imported when it is first needed: a new warehouse needs no look at
+# what is loaded, and the import then runs while the first file is read.
 
 _err = Console(stderr=True)
 
@@ -35,7 +40,13 @@ def ingest_files(
         except OSError:
             o.sha256 = None  # process_file reports why it cannot be read
         outcomes.append(o)
-    loaded = {} if force else loaded_documents(db, [o.sha256 for o in outcomes])
+    warm_load = force or not os.path.exists(db)
+    if warm_load:
+        loaded = {}  # nothing loaded to skip: DuckDB is imported while the first file is read
+    else:
+        from load import loaded_documents
+
+        loaded = loaded_documents(db, [o.sha256 for o in outcomes])
     todo: list[Outcome] = []
     first_with: dict[str, str] = {}  # sha256 -> the first file of this batch with it
     for o in outcomes:
@@ -54,12 +65,14 @@ def ingest_files(
     # slow or hostile file delays only its own batch, never another writer.
     # Each read file's Outcome takes the place of its placeholder, in input order.
     place = {id(o): i for i, o in enumerate(outcomes)}
-    for o, done in zip(todo, _extracted(todo, opts, jobs, progress, max_memory_mb)):
+    for o, done in zip(todo, _extracted(todo, opts, jobs, progress, max_memory_mb, warm_load)):
         outcomes[place[id(o)]] = done
     ready = [o for o in outcomes if o.status == "extracted"]
     if not ready:
         return outcomes
     # Then write, under the lock, for as long as the writing takes.
+    from load import write_session
+
     with write_session(db, wait=wait) as session:
         for o in ready:
             if not force and (doc_id := session.loaded_as(o.sha256)) is not None:
@@ -79,13 +92,22 @@ def ingest_files(
     return outcomes
 
 
-def _extracted(todo: list[Outcome], opts: Options, jobs: int, progress: bool, max_memory_mb: int | None) -> list[Outcome]:
-    """One processed Outcome per file, in input order, each read in a worker."""
+def _extracted(
+    todo: list[Outcome], opts: Options, jobs: int, progress: bool, max_memory_mb: int | None, warm_load: bool
+) -> list[Outcome]:
+    """One processed Outcome per file, in input order, each read in a worker; with
+    `warm_load`, the warehouse code is imported (in a thread) once the first worker
+    has started, while this process only waits for it."""
     tasks = [(o.path, o.sha256) for o in todo]
-    if not progress:
-        return run_workers(tasks, opts, jobs=jobs, max_memory_mb=max_memory_mb)
-    with _err.status("reading …") as status:
-        return run_workers(
-            tasks, opts, jobs=jobs, max_memory_mb=max_memory_mb,
-            on_start=lambda path: status.update(f"reading {path} …"),
-        )
+    status = _err.status("reading …") if progress else contextlib.nullcontext()
+    warming: list[threading.Thread] = []
+
+    def started(path: str) -> None:
+        if progress:
+            status.update(f"reading {path} …")
+        if warm_load and not warming:
+            warming.append(threading.Thread(target=importlib.import_module, args=("load",), daemon=True))
+            warming[0].start()
+
+    with status:
+        return run_workers(tasks, opts, jobs=jobs, max_memory_mb=max_memory_mb, on_started=started)

@@ -208,6 +208,7 @@ def run_workers(
     jobs: int = 1,
     max_memory_mb: int | None = None,
     on_start: Callable[[str], None] | None = None,
+    on_started: Callable[[str], None] | None = None,
 ) -> list[Outcome]:
     """Read each (path, sha256) in a worker, at most `jobs` at a time; one Outcome
     per task, in order. Never raises for anything a file does."""
@@ -238,6 +239,8 @@ def run_workers(
                     raise
                 finally:
                     send.close()
+                if on_started:
+                    on_started(path)
                 now = time.monotonic()
                 running.append(_Running(i, proc, recv, now + max_seconds if max_seconds else None, workdir, now))
             deadlines = [r.deadline for r in running if r.deadline is not None]
