@@ -1,5 +1,5 @@
 """`python -m cli …` is `extract …`."""
 
-from cli.main import main
+from cli.entry import run
 
-main()
+run()
