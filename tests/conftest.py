@@ -52,6 +52,22 @@ def read_in_process(monkeypatch):
     monkeypatch.setattr(pipeline.batch, "run_workers", in_process)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "xdist_group(name): run on the worker of the group (pytest-xdist)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`) a group runs on one
+    worker. Each module is a group, so that its module-scoped readings are made once;
+    the tests that read the scan (OCR, the slowest reading) share one group, so that
+    the reading is made once per run rather than once per worker."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        group = "scan" if "scan" in getattr(item, "fixturenames", ()) else item.path.name
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 # CI runs the property and fuzz tests with a fixed seed, so that a run is reproducible;
 # locally each run explores new examples.
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
