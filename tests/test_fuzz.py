@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 import shutil
 import zipfile
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SAMPLES, run_cli
@@ -23,11 +24,28 @@ from tests.conftest import SAMPLES, run_cli
 DOCX = (SAMPLES / "annex-2025.docx").read_bytes()
 PDF = (SAMPLES / "annex-2025.pdf").read_bytes()
 
-mutations = st.lists(
-    st.tuples(st.sampled_from(["flip", "cut", "insert", "zero"]), st.floats(0, 1), st.binary(min_size=1, max_size=64)),
-    min_size=1,
-    max_size=4,
+def _ops(kinds: list[str]):
+    return st.lists(st.tuples(st.sampled_from(kinds), st.floats(0, 1), st.binary(min_size=1, max_size=64)),
+                    min_size=1, max_size=4)
+
+
+# Where the damage lands: in the file's bytes (mostly refused: zip checksums, broken
+# PDF objects), or inside the document a zip container carries (word/document.xml,
+# zipped again), mostly as damage that still parses - a digit or some text changed
+# in a cell - so that the normalizer and the loader see it. For a PDF both layers
+# are its bytes.
+mutations = st.one_of(
+    st.tuples(st.just("file"), _ops(["flip", "cut", "insert", "zero", "digit"])),
+    st.tuples(st.just("inside"), _ops(["digit", "text", "digit", "text", "flip", "insert"])),
 )
+
+# An element's text that is a number, an amount or a date (range): what gets a type.
+_TYPED_TEXT = re.compile(rb">(\d[\d .,-]*)<")
+
+
+def _in_text(b: bytearray, k: int) -> bool:
+    """Byte k stands in an element's text (XML), not in a tag's name or attributes."""
+    return b.rfind(b">", 0, k) > b.rfind(b"<", 0, k)
 
 
 def mutate(data: bytes, ops) -> bytes:
@@ -42,7 +60,31 @@ def mutate(data: bytes, ops) -> bytes:
             b[i:i] = junk
         elif op == "zero":
             b[i:i + len(junk)] = bytes(len(junk))
+        elif op == "digit":  # a damage that parses: the first digit of text (after a >) from i on changed
+            j = next((k for k in range(i, len(b)) if 0x30 <= b[k] <= 0x39 and _in_text(b, k)), None)
+            if j is not None:
+                b[j] = 0x30 + (b[j] - 0x30 + 1 + junk[0] % 9) % 10
+        elif op == "text":  # printable junk in the first typed cell's text from i on (an amount, a date)
+            m = _TYPED_TEXT.search(b, i)
+            if m is not None:
+                j = m.start(1) + junk[0] % len(m[1])
+                b[j:j] = bytes(0x20 + c % 0x5F for c in junk).replace(b"<", b" ").replace(b"&", b" ")
     return bytes(b)
+
+
+def mutate_inside(data: bytes, ops) -> bytes:
+    """The ops applied to word/document.xml of a DOCX, or of the DOCX an ASiC-E holds."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in src.infolist():
+            member = src.read(item)
+            if item.filename == "word/document.xml":
+                member = mutate(member, ops)
+            elif item.filename.endswith(".docx"):
+                member = mutate_inside(member, ops)
+            zf.writestr(item, member)
+    return out.getvalue()
 
 
 @pytest.fixture(scope="session")
@@ -109,43 +151,70 @@ def assert_rows_keep_their_promises(db: Path) -> None:
             assert parent in off_sum, (parent, amounts[parent], kids)
 
 
-def _check(tmp_path_factory, baseline: Path, original: bytes, suffix: str, ops):
+def _documents(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _check(tmp_path_factory, baseline: Path, original: bytes, suffix: str, layer: str, ops) -> str:
+    """One mutant through the CLI; returns what became of it: refused or loaded."""
     d = tmp_path_factory.mktemp("fuzz")
     db = d / "w.duckdb"
     shutil.copyfile(baseline, db)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
+    documents = _documents(db)
     f = d / f"mutant{suffix}"
-    f.write_bytes(mutate(original, ops))
+    f.write_bytes(mutate_inside(original, ops) if layer == "inside" and suffix != ".pdf" else mutate(original, ops))
     result = run_cli(str(f), "--db", str(db), "-q", "--timeout", "60")
     assert "Traceback" not in result.output
     event(f"exit {result.exit_code}")  # pytest --hypothesis-show-statistics: how many loaded
     if result.exit_code == 3:  # refused: one line naming the file, nothing written
-        assert str(f) in result.output
+        errors = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
+        # the file, and the member of a container at fault: error: x.asice[annex.docx]: …
+        assert len(errors) == 1 and re.match(rf"error: {re.escape(str(f))}(\[[^]]+\])?: \S", errors[0]), result.output
         assert hashlib.sha256(db.read_bytes()).hexdigest() == before
-    else:  # loaded (1: with findings or tables missing), or the same bytes skipped
-        assert result.exit_code in (0, 1), result.output  # never 70: no internal errors
-        assert_rows_keep_their_promises(db)
+        return "refused"
+    # loaded (1: with findings or tables missing), or the same bytes skipped
+    assert result.exit_code in (0, 1), result.output  # never 70: no internal errors
+    assert_rows_keep_their_promises(db)
+    return "loaded" if _documents(db) == documents + 1 else "skipped"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=mutations)
-def test_fuzz_docx(tmp_path_factory, baseline, ops):
-    _check(tmp_path_factory, baseline, DOCX, ".docx", ops)
+def _fuzz(tmp_path_factory, baseline, original: bytes, suffix: str, max_examples: int) -> None:
+    """Mutants of `original`; besides each one's own checks, the run as a whole must
+    have seen both a refusal and a load, or it tested one side only. The explicit
+    examples make sure of both, whatever the random ones do."""
+    seen: list[str] = []  # refused, loaded or skipped (the same bytes again)
+
+    @settings(max_examples=max_examples, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(mutation=mutations)
+    @example(mutation=("file", [("cut", 0.5, b"x")]))  # half a file
+    @example(mutation=("inside", [("digit", 0.45, b"\x03"), ("digit", 0.7, b"\x05")]))  # two digits changed
+    @example(mutation=("inside", [("text", 0.25, b"Q"), ("text", 0.5, b"!"), ("text", 0.75, b"e")]))  # typed cells
+    def one(mutation):
+        layer, ops = mutation
+        seen.append(_check(tmp_path_factory, baseline, original, suffix, layer, ops))
+
+    one()
+    assert "refused" in seen and "loaded" in seen, seen
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=mutations)
-def test_fuzz_pdf(tmp_path_factory, baseline, ops):
-    _check(tmp_path_factory, baseline, PDF, ".pdf", ops)
+def test_fuzz_docx(tmp_path_factory, baseline):
+    _fuzz(tmp_path_factory, baseline, DOCX, ".docx", 25)
+
+
+def test_fuzz_pdf(tmp_path_factory, baseline):
+    _fuzz(tmp_path_factory, baseline, PDF, ".pdf", 12)
 
 
 ASICE = (SAMPLES / "annex-2025.asice").read_bytes()
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=mutations)
-def test_fuzz_asice(tmp_path_factory, baseline, ops):
-    _check(tmp_path_factory, baseline, ASICE, ".asice", ops)
+def test_fuzz_asice(tmp_path_factory, baseline):
+    _fuzz(tmp_path_factory, baseline, ASICE, ".asice", 15)
 
 
 def test_a_changed_amount_is_flagged_in_the_load(tmp_path, baseline):
