@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,9 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 TRANSCRIPTION = SAMPLES / "transcription" / "annex-2025.json"
+ORIGINAL = SAMPLES / "annex-2025.docx"
+AMENDED = SAMPLES / "annex-2025-amended.docx"
+BAD_INPUT = 3  # the CLI's exit code for a refused file
 
 
 @pytest.fixture(scope="session")
@@ -38,18 +44,104 @@ def extraction_cache() -> dict:
     return {}
 
 
-@pytest.fixture
-def read_in_process(monkeypatch):
-    """Ingest reads each file in this process instead of a worker: for a test that
-    monkeypatches extract/normalize code, which workers (forked from a server
-    started before the patch) would not see. No memory or time limit applies."""
+def workers_in_process(mp: pytest.MonkeyPatch, process=None) -> None:
+    """Ingest reads each file in this process instead of a worker, by `process`
+    (pipeline.file.process_file by default): for a test that patches extract or
+    normalize code, which workers (forked from a server started before the patch)
+    would not see, or that caches readings. No memory or time limit applies; the
+    workers' limits are tested in tests/test_limits.py."""
     import pipeline.batch
-    from pipeline.file import process_file
+    import pipeline.file
 
     def in_process(tasks, opts, **kw):
-        return [process_file(path, opts, sha) for path, sha in tasks]
+        return [(process or pipeline.file.process_file)(path, opts, sha) for path, sha in tasks]
 
-    monkeypatch.setattr(pipeline.batch, "run_workers", in_process)
+    mp.setattr(pipeline.batch, "run_workers", in_process)
+
+
+@pytest.fixture
+def read_in_process(monkeypatch):
+    workers_in_process(monkeypatch)
+
+
+# ---------------------------------------------------------------- warehouses built once
+
+def _ingested(folder: Path, *files: Path) -> Path:
+    db = folder / "w.duckdb"
+    for f in files:
+        result = run_cli(str(f), "--db", str(db), "-q")
+        assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """The sample DOCX loaded once per run (per xdist worker). Never written to: take
+    a copy (`loaded_db`) to ingest into it."""
+    return _ingested(tmp_path_factory.mktemp("sample"), ORIGINAL)
+
+
+@pytest.fixture
+def loaded_db(tmp_path, sample_warehouse) -> Path:
+    """A copy of a warehouse that already holds the sample, so that 'unchanged' after a
+    refusal means something. The lock file is there as after any ingest."""
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(sample_warehouse, db)
+    (tmp_path / "w.duckdb.lock").touch()
+    return db
+
+
+@pytest.fixture(scope="session")
+def two_versions_once(tmp_path_factory) -> Path:
+    """The original and the amended DOCX loaded once per run: versions 1 and 2."""
+    return _ingested(tmp_path_factory.mktemp("two-versions"), ORIGINAL, AMENDED)
+
+
+@pytest.fixture
+def two_versions(tmp_path, two_versions_once) -> Path:
+    """A copy of the two-version warehouse, the test's own."""
+    db = tmp_path / "two.duckdb"
+    shutil.copyfile(two_versions_once, db)
+    return db
+
+
+def query(db: Path, sql: str, params=()) -> list[tuple]:
+    """Rows of one statement on a warehouse opened read-only."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- refusals
+
+def state(db: Path) -> str | None:
+    """The warehouse's bytes, hashed: equal before and after means unchanged."""
+    return hashlib.sha256(db.read_bytes()).hexdigest() if db.exists() else None
+
+
+def assert_refused(result, path, *patterns: str) -> None:
+    """Refused as bad input: exit 3 and one line `error: FILE: reason` that names the
+    file and matches every pattern (regular expressions); no traceback."""
+    assert result.exit_code == BAD_INPUT, result.output
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.output.splitlines() if ln.startswith("error:")]
+    assert len(lines) == 1, result.output
+    assert str(path) in lines[0]
+    for p in patterns:
+        assert re.search(p, lines[0]), lines[0]
+
+
+def refuse(db: Path, path: Path, *patterns: str, extra=()):
+    """Ingest `path` into `db`: refused in one line, the warehouse unchanged."""
+    before = state(db)
+    result = run_cli(str(path), "--db", str(db), *extra)
+    assert_refused(result, path, *patterns)
+    assert state(db) == before
+    return result
 
 
 def pytest_configure(config):

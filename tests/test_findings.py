@@ -14,7 +14,7 @@ import pytest
 from extract.model import Block, ExtractedDocument, RawRow, RawTable
 from normalize import normalize_document
 from normalize.parties import match_municipality, split_parties
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import run_cli
 from tests.expectations import EXPECTED_ON_SAMPLE, row_findings
 
 SCHEDULE_HEADER = [
@@ -52,12 +52,10 @@ def rules(doc) -> set[tuple[int | None, str]]:
 # EXPECTED_ON_SAMPLE (tests/expectations.py): written by hand from the transcription.
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("s") / "w.duckdb"
-    result = run_cli(str(SAMPLES / "annex-2025.docx"), "--db", str(db), "--quiet")
-    assert result.exit_code == 0, result.output
-    return db
+@pytest.fixture
+def sample_db(sample_warehouse):
+    """The sample DOCX as loaded by the CLI (once per run, conftest); read only here."""
+    return sample_warehouse
 
 
 def test_findings_cover_every_row_level_anomaly(sample_db):

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, query, run_cli
 
 DOCX = (SAMPLES / "annex-2025.docx").read_bytes()
 PDF = (SAMPLES / "annex-2025.pdf").read_bytes()
@@ -87,13 +87,10 @@ def mutate_inside(data: bytes, ops) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="session")
-def baseline(tmp_path_factory) -> Path:
-    """The sample DOCX loaded once per test run; each example works on a copy."""
-    db = tmp_path_factory.mktemp("fuzz-baseline") / "w.duckdb"
-    result = run_cli(str(SAMPLES / "annex-2025.docx"), "--db", str(db), "-q")
-    assert result.exit_code == 0, result.output
-    return db
+@pytest.fixture
+def baseline(sample_warehouse) -> Path:
+    """The sample DOCX loaded once per test run (conftest); each example works on a copy."""
+    return sample_warehouse
 
 
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -152,11 +149,7 @@ def assert_rows_keep_their_promises(db: Path) -> None:
 
 
 def _documents(db: Path) -> int:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT count(*) FROM documents").fetchone()[0]
-    finally:
-        con.close()
+    return query(db, "SELECT count(*) FROM documents")[0][0]
 
 
 def _check(tmp_path_factory, baseline: Path, original: bytes, suffix: str, layer: str, ops) -> str:

@@ -19,10 +19,10 @@ import pytest
 from rapidfuzz import fuzz
 
 from extract.pdf import ocr_engine
-from extract.reader import InputError, read_document, sha256_of
+from extract.reader import InputError, read_document
 from load.warehouse import write_session
 from normalize import normalize_document
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, run_cli, workers_in_process
 from tests.expectations import ACTIVITY_FIELDS, INDICATOR_FIELDS, _expected_value, _norm_value, compare
 
 SCAN = SAMPLES / "annex-2025-scan.pdf"
@@ -44,7 +44,6 @@ def scan(tmp_path_factory, extraction_cache):
     this process rather than a worker): (ExtractedDocument, NormalizedDocument,
     warehouse path, the CLI's result). The reading goes into the session's extraction
     cache, which the nightly job's test (test_versions_by_content.py) reuses."""
-    import pipeline.batch
     import pipeline.file
 
     _require_tesseract()
@@ -54,15 +53,15 @@ def scan(tmp_path_factory, extraction_cache):
         read.append(real_read(*a, **k))
         return read[-1]
 
-    def in_process(tasks, opts, **kw):
-        done.extend(pipeline.file.process_file(path, opts, sha) for path, sha in tasks)
-        return [copy.deepcopy(o) for o in done]
+    def process(*a):
+        done.append(pipeline.file.process_file(*a))
+        return copy.deepcopy(done[-1])
 
     real_read = pipeline.file.read_document
     db = tmp_path_factory.mktemp("scan") / "w.duckdb"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pipeline.file, "read_document", reading)
-        mp.setattr(pipeline.batch, "run_workers", in_process)
+        workers_in_process(mp, process)
         result = run_cli(str(SCAN), "--db", str(db))
     assert len(read) == len(done) == 1, result.output
     out = done[0]

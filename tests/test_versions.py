@@ -7,21 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.conftest import SAMPLES, run_cli
 
 ORIGINAL = SAMPLES / "annex-2025.docx"
 AMENDED = SAMPLES / "annex-2025-amended.docx"
 EDITS = json.loads((SAMPLES / "amendment.json").read_text("utf-8"))
-
-
-@pytest.fixture(scope="module")
-def two_versions(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("v") / "w.duckdb"
-    assert run_cli(str(ORIGINAL), "--db", str(db), "-q").exit_code == 0
-    assert run_cli(str(AMENDED), "--db", str(db), "-q").exit_code == 0
-    return db
 
 
 def test_reingest_unchanged_is_a_noop(tmp_path):
