@@ -144,20 +144,38 @@ def refuse(db: Path, path: Path, *patterns: str, extra=()):
     return result
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "xdist_group(name): run on the worker of the group (pytest-xdist)")
+# ---------------------------------------------------------------- running on every core
+# `make test` runs pytest-xdist (-n auto). A worker gets whole test modules (their
+# module-scoped readings are made once), and the tests that read the scan by OCR, the
+# slowest reading, go with tests/test_ocr.py, whose session fixture made it. The
+# slowest modules are collected first so that they start first and no core waits for
+# them at the end. (xdist's --dist loadgroup does not group under pytest 9: it renames
+# nodeids through an attribute pytest 9 no longer reads.)
+SLOWEST_FIRST = ["test_ocr.py", "test_camelot_engine.py"]
+WITH_THE_SCAN = {
+    "tests/test_versions_by_content.py::test_the_crontab_line_gives_the_same_warehouse_in_any_order",
+}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs `-n auto --dist loadgroup`) a group runs on one
-    worker. Each module is a group, so that its module-scoped readings are made once;
-    the tests that read the scan (OCR, the slowest reading) share one group, so that
-    the reading is made once per run rather than once per worker."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        group = "scan" if "scan" in getattr(item, "fixturenames", ()) else item.path.name
-        item.add_marker(pytest.mark.xdist_group(group))
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: modules stay whole
+
+
+try:
+    from xdist.scheduler import LoadFileScheduling
+except ImportError:  # plain pytest: one process
+    LoadFileScheduling = None
+
+if LoadFileScheduling is not None:
+
+    class _ModulesAndTheScan(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/test_ocr.py" if nodeid in WITH_THE_SCAN else super()._split_scope(nodeid)
+
+    def pytest_xdist_make_scheduler(config, log):
+        config.option.loadscopereorder = False  # keep the collection order: slowest first
+        return _ModulesAndTheScan(config, log)
 
 
 # CI runs the property and fuzz tests with a fixed seed, so that a run is reproducible;

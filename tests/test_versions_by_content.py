@@ -263,7 +263,6 @@ def _run_nightly(workdir: Path, order) -> Path:
     return workdir / "annex.duckdb"
 
 
-@pytest.mark.xdist_group("scan")  # reads the scan: on the worker that has its reading
 def test_the_crontab_line_gives_the_same_warehouse_in_any_order(tmp_path, cached, monkeypatch):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
