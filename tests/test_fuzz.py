@@ -235,3 +235,27 @@ def test_a_changed_amount_is_flagged_in_the_load(tmp_path, baseline):
         "WHERE v.document_id = 2 AND a.amount_raw = '20 037,77' AND v.severity IN ('warning', 'error')"
     ).fetchone()[0] >= 1
     con.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        # a typed amount that is not the one written in its cell
+        "UPDATE activities SET amount_eur = amount_eur + 0.01 WHERE table_no = 11 AND amount_raw = '18 037,77'",
+        # a typed date that is not the one written
+        "UPDATE activities SET period_start = period_start + INTERVAL 1 DAY WHERE table_no = 11 AND row_no = 3",
+        # a leaf changed in both its value and its text, its parent left without a finding
+        "UPDATE activities SET amount_eur = 1, amount_raw = '1' WHERE table_no = 11 AND amount_raw = '18 037,77'",
+    ],
+)
+def test_the_invariants_catch_a_warehouse_that_breaks_them(tmp_path, sample_warehouse, damage):
+    """The check each loaded mutant gets fails on a warehouse doctored to break a promise
+    (and passes on the sample as loaded)."""
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(sample_warehouse, db)
+    assert_rows_keep_their_promises(db)
+    con = duckdb.connect(str(db))
+    con.execute(damage)
+    con.close()
+    with pytest.raises(AssertionError):
+        assert_rows_keep_their_promises(db)
