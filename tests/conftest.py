@@ -173,6 +173,7 @@ if LoadFileScheduling is not None:
         def _split_scope(self, nodeid: str) -> str:
             return "tests/test_ocr.py" if nodeid in WITH_THE_SCAN else super()._split_scope(nodeid)
 
+    @pytest.hookimpl(optionalhook=True)  # no error under -p no:xdist
     def pytest_xdist_make_scheduler(config, log):
         config.option.loadscopereorder = False  # keep the collection order: slowest first
         return _ModulesAndTheScan(config, log)
