@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.run_bench import pdfium_floor  # noqa: E402
-from extract.pdf import pdfium_engine, plumber_engine  # noqa: E402
+from extract.pdf import pdfium as pdfium_engine, plumber_engine  # noqa: E402
 
 SAMPLES = [ROOT / "samples" / n for n in ("annex-2025.pdf", "annex-2025-alt.pdf", "annex-2025-html.pdf")]
 

@@ -2,6 +2,8 @@
 built on, all measured in one run on this machine (ratios, not absolute seconds).
 
     make bench            # = .venv/bin/python bench/run_bench.py --out bench/results
+    .venv/bin/python bench/run_bench.py --processes-only   # the whole-process comparison alone
+    .venv/bin/python bench/run_bench.py --quick --no-scan  # a smoke run
 
 Writes bench/results/bench.json and bench/results/bench.md. Every figure is a median
 of --repeat runs (at least 5 for the end-to-end PDF ingest), each into a fresh
@@ -39,7 +41,9 @@ TARGETS = {
     "jobs2_speedup": ("batch (--batch files): --jobs 1 / --jobs 2", ">=", 1.6),
     "scale10_time_ratio": ("10x annex time / 1x", "<=", 11.0),
     "scale10_rss_ratio": ("10x annex peak RSS / 1x", "<", 2.0),
-    "pdfium_vs_floor": ("pdfium engine end-to-end / bare pypdfium2 read", "<=", 3.0),
+    "pdfium_vs_floor": ("pdfium engine end-to-end / bare pypdfium2 read (in process)", "<=", 3.0),
+    "process_extract_vs_floor": ("whole `extract` process / bare pypdfium2 read process", "<=", 3.0),
+    "process_pdfplumber_vs_extract": ("bare pdfplumber extract_tables process / whole `extract` process", ">=", 4.0),
     "hierarchy_20k_s": ("hierarchy + reconciliation of a 20 000-row table, seconds", "<", 1.0),
     "hostile_max_rss_mb": ("hostile input: largest peak RSS of any process, MB", "<", 1024),
 }
@@ -65,13 +69,43 @@ def fresh_ingest(paths, engine="auto", jobs=1):
         shutil.rmtree(d, ignore_errors=True)
 
 
-def pdfplumber_baseline(path: Path) -> None:
-    import pdfplumber
+# The two baselines as source text: run in this process (`exec`) and as a whole
+# `python -c` process, the same code both ways. `PATH` is the PDF.
+PDFPLUMBER_CODE = """
+import pdfplumber
 
-    with pdfplumber.open(str(path)) as pdf:
-        for page in pdf.pages:
-            page.extract_tables()
-            page.close()
+with pdfplumber.open(PATH) as pdf:
+    for page in pdf.pages:
+        page.extract_tables()
+        page.close()
+"""
+
+# Read every character (text and box) and every page object: the least any engine
+# on pypdfium2 must do.
+PDFIUM_FLOOR_CODE = """
+import ctypes
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+pdf = pdfium.PdfDocument(PATH)
+l, r, b, t = (ctypes.c_double() for _ in range(4))
+for page in pdf:
+    tp = page.get_textpage()
+    n = raw.FPDFText_CountChars(tp)
+    for i in range(n):
+        raw.FPDFText_GetUnicode(tp, i)
+        raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
+    for obj in page.get_objects(max_depth=2):
+        obj.get_bounds()
+    tp.close()
+    page.close()
+pdf.close()
+"""
+
+
+def pdfplumber_baseline(path: Path) -> None:
+    exec(PDFPLUMBER_CODE, {"PATH": str(path)})
 
 
 def camelot_baseline(path: Path) -> None:
@@ -81,26 +115,47 @@ def camelot_baseline(path: Path) -> None:
 
 
 def pdfium_floor(path: Path) -> None:
-    """Read every character (text and box) and every page object: the least any
-    engine on pypdfium2 must do."""
-    import ctypes
+    """The bare pypdfium2 read (PDFIUM_FLOOR_CODE) in this process."""
+    exec(PDFIUM_FLOOR_CODE, {"PATH": str(path)})
 
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
-    pdf = pdfium.PdfDocument(str(path))
-    l, r, b, t = (ctypes.c_double() for _ in range(4))
-    for page in pdf:
-        tp = page.get_textpage()
-        n = raw.FPDFText_CountChars(tp)
-        for i in range(n):
-            raw.FPDFText_GetUnicode(tp, i)
-            raw.FPDFText_GetCharBox(tp, i, l, r, b, t)
-        for obj in page.get_objects(max_depth=2):
-            obj.get_bounds()
-        tp.close()
-        page.close()
-    pdf.close()
+def _extract_command() -> list[str]:
+    """The `extract` script of this environment, as a user runs it."""
+    script = Path(sys.executable).with_name("extract")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
+
+
+def whole_processes(path: Path, rounds: int, work: Path) -> dict:
+    """Wall time of three whole processes on the same file, interleaved round by round
+    (the order rotating) so that whatever else the machine does hits them alike:
+    `python -c <bare pypdfium2 read>`, `python -c <pdfplumber extract_tables>` and
+    `extract FILE --db NEW -q` into a new warehouse each time. Medians."""
+    commands = {
+        "floor": [sys.executable, "-c", f"PATH = {str(path)!r}\n" + PDFIUM_FLOOR_CODE],
+        "pdfplumber": [sys.executable, "-c", f"PATH = {str(path)!r}\n" + PDFPLUMBER_CODE],
+        "extract": [*_extract_command(), str(path), "--db", "NEW", "-q"],
+    }
+    runs: dict[str, list[float]] = {k: [] for k in commands}
+    names = list(commands)
+    for i in range(rounds):
+        for name in names[i % 3:] + names[:i % 3]:
+            cmd = commands[name]
+            db = work / f"process-{i}.duckdb"
+            cmd = [str(db) if c == "NEW" else c for c in cmd]
+            t = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+            took = time.perf_counter() - t
+            if done.returncode != 0:
+                raise RuntimeError(f"{name} process failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+            runs[name].append(took)
+            for leftover in work.glob(f"process-{i}.duckdb*"):
+                leftover.unlink()
+    out = {f"process_{k}_s": statistics.median(v) for k, v in runs.items()}
+    out.update({f"process_{k}_runs": v for k, v in runs.items()})
+    out["process_rounds"] = rounds
+    out["process_extract_vs_floor"] = out["process_extract_s"] / out["process_floor_s"]
+    out["process_pdfplumber_vs_extract"] = out["process_pdfplumber_s"] / out["process_extract_s"]
+    return out
 
 
 def scan_ingest() -> dict:
@@ -316,10 +371,13 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--batch", type=int, default=20)
     ap.add_argument("--quick", action="store_true", help="fewer repeats, smaller batch (a smoke run)")
+    ap.add_argument("--rounds", type=int, default=7, help="rounds of the whole-process comparison (quick: 3)")
+    ap.add_argument("--processes-only", action="store_true",
+                    help="only the whole-process comparison (floor, pdfplumber, extract), then the targets")
     ap.add_argument("--no-scan", action="store_true", help="leave out the scanned annex (OCR, about a minute)")
     args = ap.parse_args()
     if args.quick:
-        args.repeat, args.batch = 1, 4
+        args.repeat, args.batch, args.rounds = 1, 4, min(args.rounds, 3)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="bench-work-"))
@@ -328,6 +386,14 @@ def main() -> int:
     r: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                "default_pdf_engine": DEFAULT_PDF_ENGINE, "repeat": args.repeat}
     print(f"benchmark on {r['machine']}; default PDF engine {DEFAULT_PDF_ENGINE}", flush=True)
+
+    # Whole processes first, side by side: what a user waits for, imports included.
+    whole_processes(PDF, 1, work)  # warm the disk cache and the bytecode once
+    r.update(whole_processes(PDF, args.rounds, work))
+    print(f"whole processes ({args.rounds} rounds): floor {r['process_floor_s']:.3f}s, "
+          f"pdfplumber {r['process_pdfplumber_s']:.3f}s, extract {r['process_extract_s']:.3f}s", flush=True)
+    if args.processes_only:
+        return _write(r, out_dir, work, args)
 
     fresh_ingest([PDF])  # warm imports and caches once
     r["e2e_pdf_s"], r["e2e_pdf_runs"] = timed(lambda: fresh_ingest([PDF]), max(args.repeat, 5))
@@ -390,6 +456,18 @@ def main() -> int:
         except Exception as exc:  # noqa: BLE001 - no Tesseract here: reported, not fatal
             r["scan_error"] = str(exc)
 
+    return _write(r, out_dir, work, args)
+
+
+def _process_lines(r: dict) -> list[str]:
+    return [
+        f"| whole process: `python -c` bare pypdfium2 read of chars and objects (floor) | {r['process_floor_s']:.3f} s |",
+        f"| whole process: `python -c` pdfplumber `extract_tables()` on every page | {r['process_pdfplumber_s']:.3f} s |",
+        f"| whole process: `extract FILE --db NEW -q` (a new warehouse each run) | {r['process_extract_s']:.3f} s |",
+    ]
+
+
+def _write(r: dict, out_dir: Path, work: Path, args) -> int:
     r["targets"] = {}
     for key, (label, op, limit) in TARGETS.items():
         value = r.get(key)
@@ -397,10 +475,33 @@ def main() -> int:
         r["targets"][key] = {"label": label, "value": value, "target": f"{op} {limit}", "met": met}
 
     (out_dir / "bench.json").write_text(json.dumps(r, indent=2))
-    lines = [
-        f"Benchmark on {r['machine']} (default PDF engine: {DEFAULT_PDF_ENGINE}; medians of {args.repeat}+ runs)",
+    head = [
+        f"Benchmark on {r['machine']} (default PDF engine: {r['default_pdf_engine']}; medians of {args.repeat}+ runs"
+        f" in process, of {args.rounds} interleaved rounds as whole processes)",
         "",
         "| measure | value |", "|---|---|",
+        *_process_lines(r),
+    ]
+    if args.processes_only:
+        body = []
+    else:
+        body = _full_lines(r)
+    lines = [
+        *head, *body,
+        "",
+        "| target | value | goal | met |", "|---|---|---|---|",
+        *(f"| {t['label']} | {t['value']:.2f} | {t['target']} | {'yes' if t['met'] else 'NO'} |"
+          if t["value"] is not None else f"| {t['label']} | n/a | {t['target']} | n/a |"
+          for t in r["targets"].values()),
+    ]
+    (out_dir / "bench.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _full_lines(r: dict) -> list[str]:
+    return [
         f"| end-to-end PDF ingest (30 pages) | {r['e2e_pdf_s']:.3f} s |",
         *(f"| end-to-end PDF, engine {e} | {r[f'e2e_pdf_{e}_s']:.3f} s |" for e in ("pdfplumber", "pdfium") if r.get(f"e2e_pdf_{e}_s")),
         f"| end-to-end DOCX ingest | {r['e2e_docx_s']:.3f} s |",
@@ -425,16 +526,7 @@ def main() -> int:
         "| case | file | exit | time | command RSS | worker RSS | result |", "|---|---|---|---|---|---|---|",
         *(f"| {c['case']} | {c['size_kb']:,.0f} KB | {c['exit']} | {c['seconds']:.1f} s | {c['parent_rss_mb']:.0f} MB "
           f"| {c['worker_rss_mb']:.0f} MB | {_result(c)} |" for c in r["hostile"]),
-        "",
-        "| target | value | goal | met |", "|---|---|---|---|",
-        *(f"| {t['label']} | {t['value']:.2f} | {t['target']} | {'yes' if t['met'] else 'NO'} |"
-          if t["value"] is not None else f"| {t['label']} | n/a | {t['target']} | n/a |"
-          for t in r["targets"].values()),
     ]
-    (out_dir / "bench.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    shutil.rmtree(work, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":

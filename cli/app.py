@@ -25,6 +25,7 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 3
 EXIT_WAREHOUSE = 4
 EXIT_INTERNAL = 70
+EXIT_BROKEN_PIPE = 141  # stdout closed by its reader, as for a process killed by SIGPIPE
 
 DEFAULT_DB = "annex.duckdb"
 DB_OPTION = click.option(
@@ -76,7 +77,17 @@ class DefaultGroup(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a reader gone shows here, not as a traceback at exit
+        except BrokenPipeError:
+            # The reader went away (`extract sql … | head`): stop quietly, as a tool
+            # killed by SIGPIPE would, 128 + 13. Python's recommended handling: point
+            # stdout at /dev/null so that flushing it on the way out cannot fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the CLI boundary
@@ -108,19 +119,25 @@ def _fail_warehouse(message: str, as_json: bool):
 
 
 @contextlib.contextmanager
-def answering(db: str, as_json: bool = False):
-    """The error boundary of a command that answers from the warehouse: a warehouse
-    that cannot be read exits 4; a document, annex, table or row that is not loaded
-    (LookupError from load/) exits 1 with one line. A KeyError or IndexError is a bug,
-    not an answer: it goes on to the internal-error boundary."""
-    from load import WarehouseError
+def answering(db: str, as_json: bool = False, refusals: tuple[type[BaseException], ...] = ()):
+    """The one error boundary of the commands (beside DefaultGroup's for internal
+    errors): a warehouse that is busy or cannot be read exits 4; a document, annex,
+    table or row that is not loaded (LookupError from load/), or one of `refusals`
+    (`sql`: a statement refused or failed), exits 1 with one line. A KeyError or
+    IndexError is a bug, not an answer: it goes on to the internal-error boundary."""
+    from load import WarehouseBusy, WarehouseError
 
     try:
         yield
-    except WarehouseError as exc:
+    except (WarehouseError, WarehouseBusy) as exc:
         _fail_warehouse(str(exc), as_json)
     except LookupError as exc:
         if isinstance(exc, (KeyError, IndexError)):
             raise
         err.print(f"error: {db}: {exc.args[0]}", markup=False, highlight=False)
+        sys.exit(EXIT_FINDINGS)
+    except refusals as exc:
+        # The whole message: DuckDB's "Did you mean …", candidate bindings and the
+        # caret under the offending token are on the lines after the first.
+        err.print(f"error: {db}: {str(exc).rstrip()}", markup=False, highlight=False)
         sys.exit(EXIT_FINDINGS)

@@ -7,22 +7,6 @@ from __future__ import annotations
 from collections import Counter
 
 from cli.output import print_rows, stdout_console
-from load import query
-
-COLUMNS = "document_id, table_no, source_words, loaded_words, dropped_words, explained_words, unexplained_words, dropped_sample, drop_reasons"
-
-
-def conservation_rows(db: str, docs: list[int]) -> tuple[list[str], list[tuple]]:
-    """The `table_text_conservation` rows of `docs`; none for a warehouse written
-    before the balance was kept."""
-    marks = ",".join("?" * len(docs)) or "NULL"
-    try:
-        return query(db, f"SELECT {COLUMNS} FROM table_text_conservation WHERE document_id IN ({marks}) ORDER BY document_id, table_no", docs)
-    except Exception as exc:  # a warehouse from before the view
-        if "table_text_conservation" in str(exc):
-            return COLUMNS.split(", "), []
-        raise
-
 
 def summary_lines(names: list[str], rows: list[tuple], docs: list[int]) -> list[str]:
     out = []
@@ -50,9 +34,9 @@ def summary_lines(names: list[str], rows: list[tuple], docs: list[int]) -> list[
     return out
 
 
-def print_summary(db: str, docs: list[int]) -> None:
-    """Print the summary (and the tables that lost words)."""
-    names, rows = conservation_rows(db, docs)
+def print_summary(names: list[str], rows: list[tuple], docs: list[int]) -> None:
+    """Print the summary of the `table_text_conservation` rows of `docs` (and the
+    tables that lost words)."""
     lost = [r for r in rows if r[names.index("unexplained_words")]]
     if lost:
         print_rows(names, lost, "table", title="Tables whose source words did not all reach the warehouse")

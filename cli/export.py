@@ -20,8 +20,7 @@ from pathlib import Path
 import click
 
 from cli.labels import label
-from cli.app import DB_OPTION, _fail_warehouse, main
-from load import WarehouseError
+from cli.app import DB_OPTION, answering, main
 
 PERSONAL_COLUMNS = {"personal_code"}
 MAX_WIDTH = 60
@@ -35,8 +34,19 @@ def _joined(value) -> str:
     return " | ".join("" if v is None else str(v) for v in value)
 
 
+# Text beginning so is a formula to a spreadsheet opening a CSV (OWASP "CSV
+# injection"): such a cell gets a leading apostrophe, so that it is read as text (the
+# apostrophe may show). Only in the --excel CSV: the plain CSV is for programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _excel_text(value) -> str:
-    """A value as Estonian Excel reads it from CSV."""
+    """A value as Estonian Excel reads it from CSV; text that Excel would run as a
+    formula is guarded (numbers and dates are not text: a negative amount stays a number)."""
+    if isinstance(value, (list, tuple, dict)):
+        value = _joined(value)
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -49,8 +59,6 @@ def _excel_text(value) -> str:
         return value.strftime("%d.%m.%Y %H:%M:%S")
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
-    if isinstance(value, (list, tuple, dict)):
-        return _joined(value)
     return str(value)
 
 
@@ -153,7 +161,7 @@ def export(db, fmt, out, excel, labels, include_personal_codes):
     Examples: extract export --format xlsx --out export/ --labels et;
     extract export --format csv --excel --out export/
     """
-    from load.warehouse import export_relations, read_relations
+    from load import export_relations, read_relations
 
     if excel and fmt != "csv":
         raise click.UsageError("--excel goes with --format csv")
@@ -164,7 +172,7 @@ def export(db, fmt, out, excel, labels, include_personal_codes):
     is_book = fmt == "xlsx" and out_path.suffix.lower() == ".xlsx"
     if out_path.exists() and not out_path.is_dir() and not is_book:
         raise click.BadParameter(f"{out} is a file, not a directory", param_hint="--out")
-    try:
+    with answering(db):
         if fmt == "xlsx":
             book = out_path if is_book else out_path / WORKBOOK_NAME
             for name, n in write_xlsx(book, read_relations(db, exclude), labels=labels):
@@ -179,8 +187,5 @@ def export(db, fmt, out, excel, labels, include_personal_codes):
                 target = out_path / f"{name}.csv"
                 write_csv(target, columns, rows, excel=excel, labels=labels)
                 written.append((name, target, len(rows)))
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), False)
-        return
     for name, path, n in written:
         click.echo(f"{name:24} {n:6} rows  {path}")

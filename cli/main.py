@@ -33,7 +33,6 @@ from cli.app import (  # noqa: F401 - the group and what commands share; `cli.ma
     EXIT_FINDINGS,
     EXIT_INTERNAL,
     EXIT_OK,
-    _fail_warehouse,
     _log_internal,
     err,
     main,
@@ -41,7 +40,8 @@ from cli.app import (  # noqa: F401 - the group and what commands share; `cli.ma
 from cli.diff_view import eur as _eur
 from cli.output import dumps, output_options, print_rows, stdout_console
 from extract.reader import ENGINES, Limits, sha256_of
-from load import StatementRefused, WarehouseBusy, WarehouseError, analyst_query, loaded_documents, query
+from load import StatementRefused, analyst_query, loaded_documents, query
+from load.queries import check_rows, kov_totals
 from pipeline import Options, Outcome, ingest_files
 
 
@@ -73,11 +73,11 @@ from pipeline import Options, Outcome, ingest_files
 @click.option("--max-memory-mb", type=click.IntRange(64, None), default=None, metavar="MB",
               help="Memory a worker may add while reading one file; over it the file is refused. "
                    "[default: 768; 3072 for --engine camelot]")
-@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+@output_options(formats=("table", "json"))
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the one-line result per file.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member, require_signature,
-           max_file_mb, max_pages, timeout, revisions, max_memory_mb, as_json, quiet, debug):
+           max_file_mb, max_pages, timeout, revisions, max_memory_mb, fmt, quiet, debug):
     """Ingest annex FILES (PDF, DOCX, .odt or .asice) into the warehouse.
 
     A file whose sha256 is already loaded is skipped without being read; a changed
@@ -92,6 +92,7 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
         require_signature=require_signature,
         revisions=revisions,
     )
+    as_json = fmt == "json"
     progress = not (quiet or as_json) and err.is_terminal
     # SIGTERM (a cron or service timeout) unwinds like Ctrl-C, so that workers are
     # killed and the warehouse's temporary copy is removed on the way out.
@@ -100,10 +101,9 @@ def ingest(files, db, engine, force, wait, jobs, allow_partial, password, member
     except ValueError:  # not the main thread (an embedding program): leave it alone
         old_term = None
     try:
-        outcomes = ingest_files(files, db, opts, jobs=jobs, force=force, wait=wait, progress=progress,
-                                max_memory_mb=max_memory_mb)
-    except (WarehouseBusy, WarehouseError) as exc:
-        return _fail_warehouse(str(exc), as_json)
+        with answering(db, as_json):
+            outcomes = ingest_files(files, db, opts, jobs=jobs, force=force, wait=wait, progress=progress,
+                                    max_memory_mb=max_memory_mb)
     except KeyboardInterrupt:
         err.print("error: interrupted", markup=False, highlight=False)
         sys.exit(130)
@@ -171,9 +171,15 @@ def _print_summary(outcomes: list[Outcome], db: str, quiet: bool) -> None:
             out.print(line, markup=False, highlight=False, soft_wrap=True)
     if quiet:
         return
-    for o in outcomes:
-        if o.status == "loaded":
-            _print_document(out, o)
+    loaded = [o for o in outcomes if o.status == "loaded"]
+    # The KOV totals as the warehouse's `kov_totals` view has them (one rule for the
+    # summary, `diff`, `report` and analysts), read once for the whole run.
+    totals = {}
+    if loaded:
+        with answering(db):
+            totals = kov_totals(db, {o.extra.get("document_id") for o in loaded})
+    for o in loaded:
+        _print_document(out, o, totals.get(o.extra.get("document_id"), []))
     if len(outcomes) > 1:
         c = Counter(o.status for o in outcomes)
         out.print(
@@ -191,7 +197,7 @@ def plan_years(start, end) -> str:
     return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
 
 
-def _print_document(out: Console, o: Outcome) -> None:
+def _print_document(out: Console, o: Outcome, partner_totals: list[dict]) -> None:
     d = o.doc
     doc = d.document
     out.print(
@@ -202,27 +208,32 @@ def _print_document(out: Console, o: Outcome) -> None:
     t = Table(title="Tables found", show_lines=False)
     for col in ("Tabel", "kind", "KOV", "rows", "pages", "planned €"):
         t.add_column(col, justify="right" if col in ("Tabel", "rows", "planned €") else "left")
-    # A table's planned total: the rows that belong to no other row.
+    # A partner table's planned total: its KOV total row (the kov_totals view); an
+    # implementer's table's: the rows that belong to no other row (as the report's budget).
+    partner = {p["table_no"]: p["total_eur"] for p in partner_totals}
     roots: dict[int, Decimal] = {}
     for a in d.activities:
-        if a.parent_row_no is None and a.amount_eur is not None:
+        if a.parent_row_no is None and a.amount_eur is not None and a.table_no not in partner:
             roots[a.table_no] = roots.get(a.table_no, Decimal(0)) + a.amount_eur
     for tb in d.tables:
         pages = "" if not tb.page_from else str(tb.page_from) if tb.page_from == tb.page_to else f"{tb.page_from}–{tb.page_to}"
-        amt = roots.get(tb.table_no)
+        amt = partner[tb.table_no] if tb.table_no in partner else roots.get(tb.table_no)
         t.add_row(str(tb.table_no), tb.kind, tb.kov or "", str(tb.row_count), pages, _eur(amt) if amt is not None else "")
     out.print(t)
-    kov_totals: dict[str, Decimal] = {}
-    for tb in d.tables:
-        if tb.kov and tb.table_no in roots and roots[tb.table_no] is not None:
-            kov_totals[tb.kov] = kov_totals.get(tb.kov, Decimal(0)) + roots[tb.table_no]
-    if kov_totals:
+    per_kov: dict[str, Decimal | None] = {}
+    for p in partner_totals:
+        known = per_kov.get(p["kov"], Decimal(0))
+        per_kov[p["kov"]] = None if known is None or p["total_eur"] is None else known + p["total_eur"]
+    if per_kov:
         k = Table(title=f"Planned amount per KOV ({plan_years(doc.plan_start, doc.plan_end)})")
         k.add_column("KOV")
         k.add_column("planned €", justify="right")
-        for name, amount in kov_totals.items():
-            k.add_row(name, _eur(amount))
-        k.add_row("[bold]all partners[/]", f"[bold]{_eur(sum(kov_totals.values(), Decimal(0)))}[/]")
+        for name, amount in per_kov.items():
+            k.add_row(name, "no total row" if amount is None else _eur(amount))
+        if None in per_kov.values():
+            k.add_row("[bold]all partners[/]", "[bold]incomplete[/]: a KOV has no total row")
+        else:
+            k.add_row("[bold]all partners[/]", f"[bold]{_eur(sum(per_kov.values(), Decimal(0)))}[/]")
         out.print(k)
     from extract.signatures import describe
 
@@ -268,44 +279,27 @@ def _json_summary(outcomes: list[Outcome], db: str, code: int) -> dict:
 
 # ------------------------------------------------------------------ check
 
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}  # as the check_findings view ranks them
+
+
 @main.command("check")
 @DB_OPTION
 @click.option("--document", "document_id", type=int, default=None,
               help="Document id (default: the latest version of each annex).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True)
-def check(db, document_id, as_json, min_severity):
+@output_options(formats=("table", "json"))
+@click.option("--min-severity", type=click.Choice(list(SEVERITY_RANK)), default="info", show_default=True)
+def check(db, document_id, fmt, min_severity):
     """Findings and reconciliation of the loaded annexes; exit 1 on any error."""
-    try:
-        docs = _docs(db, document_id)
-        if document_id is not None and not _document_exists(db, document_id):
-            err.print(f"error: {db}: no document {document_id} in the warehouse (see `extract versions`)",
-                      markup=False, highlight=False)
-            sys.exit(EXIT_FINDINGS)
-        order = {"info": 0, "warning": 1, "error": 2}
-        names_f, findings = query(
-            db,
-            f"""SELECT document_id, table_no, row_no, severity, rule, message, raw_text
-                FROM validation_issues WHERE document_id IN ({','.join('?' * len(docs)) or 'NULL'})
-                ORDER BY document_id, table_no NULLS FIRST, row_no NULLS FIRST, rule""",
-            docs,
-        )
-        findings = [r for r in findings if order[r[3]] >= order[min_severity]]
-        names_r, recon = query(
-            db,
-            f"""SELECT document_id, table_no, row_no, code, amount_eur, children_sum, difference, status
-                FROM reconciliation WHERE document_id IN ({','.join('?' * len(docs)) or 'NULL'})
-                ORDER BY document_id, table_no, row_no""",
-            docs,
-        )
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), as_json)
-        return
-    errors = sum(1 for r in findings if r[3] == "error")
     from cli import conservation
 
-    if as_json:
-        names_c, balance = conservation.conservation_rows(db, docs)
+    with answering(db, fmt == "json"):
+        found = check_rows(db, document_id, SEVERITY_RANK[min_severity])
+    docs = found["documents"]
+    names_f, findings = found["findings"]
+    names_r, recon = found["reconciliation"]
+    names_c, balance = found["conservation"]
+    errors = sum(1 for r in findings if r[names_f.index("severity")] == "error")
+    if fmt == "json":
         click.echo(dumps({
             "documents": docs,
             "findings": [dict(zip(names_f, r)) for r in findings],
@@ -316,25 +310,13 @@ def check(db, document_id, as_json, min_severity):
     else:
         print_rows(names_f, findings, "table", title=f"Findings ({len(findings)})")
         print_rows(names_r, recon, "table", title="Reconciliation: parent amount vs sum of children")
-        bad = sum(1 for r in recon if r[7] == "mismatch")
+        bad = sum(1 for r in recon if r[names_r.index("status")] == "mismatch")
         stdout_console().print(
             f"{errors} error findings; {len(recon) - bad} of {len(recon)} parents reconcile.",
             markup=False, highlight=False,
         )
-        conservation.print_summary(db, docs)
+        conservation.print_summary(names_c, balance, docs)
     sys.exit(EXIT_FINDINGS if errors else EXIT_OK)
-
-
-def _document_exists(db: str, document_id: int) -> bool:
-    _, rows = query(db, "SELECT 1 FROM documents WHERE document_id = ?", [document_id])
-    return bool(rows)
-
-
-def _docs(db: str, document_id: int | None) -> list[int]:
-    if document_id is not None:
-        return [document_id]
-    _, rows = query(db, "SELECT document_id FROM latest_documents ORDER BY document_id")
-    return [r[0] for r in rows]
 
 
 # -------------------------------------------------------------------- sql
@@ -373,19 +355,8 @@ def sql_command(statement, sql_file, read_dirs, db, fmt):
         statement = sql_file.read()
     if not statement:
         raise click.UsageError("give a STATEMENT or --file")
-    try:
+    with answering(db, fmt == "json", refusals=(StatementRefused, duckdb.Error)):
         names, rows = analyst_query(db, statement, read_dirs=tuple(read_dirs))
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), fmt == "json")
-        return
-    except StatementRefused as exc:
-        err.print(f"error: {db}: {exc}", markup=False, highlight=False)
-        sys.exit(EXIT_FINDINGS)
-    except duckdb.Error as exc:
-        # The whole message: DuckDB's "Did you mean …", candidate bindings and the
-        # caret under the offending token are on the lines after the first.
-        err.print(f"error: {db}: {str(exc).rstrip()}", markup=False, highlight=False)
-        sys.exit(EXIT_FINDINGS)
     print_rows(names, rows, fmt)
 
 
@@ -401,24 +372,8 @@ def versions(db, fmt):
     directive's date and number; every file that carried a version (DOCX, PDF,
     signed copy, .asice) is listed with it.
     """
-    try:
-        names, rows = query(
-            db,
-            """SELECT v.annex_key, v.version, v.document_id, v.directive_no, v.directive_date,
-                      v.amended_by_no, v.amended_by_date, v.is_latest, v.activities, v.indicators,
-                      EXISTS (SELECT 1 FROM validation_issues i WHERE i.document_id = v.document_id
-                              AND i.rule = 'version_order_by_arrival') AS ordered_by_arrival,
-                      (SELECT list({'file_name': f.file_name, 'sha256': f.sha256, 'format': f.source_format,
-                                    'container': f.container, 'member': f.member,
-                                    'signers': coalesce((SELECT list(DISTINCT s.signer ORDER BY s.signer) FROM signatures s
-                                                WHERE s.sha256 = f.sha256 AND s.signer IS NOT NULL), [])}
-                                   ORDER BY f.file_name, f.sha256)
-                       FROM document_files f WHERE f.document_id = v.document_id) AS files
-               FROM versions v ORDER BY v.annex_key, v.version""",
-        )
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), fmt == "json")
-        return
+    with answering(db, fmt == "json"):
+        names, rows = query(db, "SELECT * FROM version_files ORDER BY annex_key, version")
     if fmt == "table":  # compact: one line per file
         rows = [dict(zip(names, r)) for r in rows]
         names = ["annex", "version", "document", "amended by", "latest", "activities / indicators", "files"]
@@ -465,8 +420,8 @@ def _version_ref(db: str, ref: str, annex: str | None) -> int:
 @DB_OPTION
 @click.option("--annex", default=None, metavar="ANNEX_KEY",
               help="The annex whose versions to compare (see `extract versions`).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: lists added, removed, changed.")
-def diff(old, new, db, annex, as_json):
+@output_options(formats=("table", "json"))
+def diff(old, new, db, annex, fmt):
     """What changed between two versions of an annex.
 
     OLD and NEW are version numbers written v1, v2 (of the only annex, or of
@@ -476,7 +431,7 @@ def diff(old, new, db, annex, as_json):
     """
     from load.diff import diff_versions, newest_pairs
 
-    with answering(db, as_json):
+    with answering(db, fmt == "json"):
         if old is None and new is None:
             pairs = newest_pairs(db, annex)
         elif old is not None and new is not None:
@@ -484,7 +439,7 @@ def diff(old, new, db, annex, as_json):
         else:
             raise click.UsageError("give both OLD and NEW, or neither")
         results = [diff_versions(db, old_id, new_id) for old_id, new_id in pairs]
-    if as_json:
+    if fmt == "json":  # lists added, removed, changed
         # One comparison: its object; several annexes: a list of them.
         click.echo(dumps(results[0].as_dict() if len(results) == 1 else [r.as_dict() for r in results]))
         return

@@ -28,12 +28,25 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, default=json_default, ensure_ascii=False, indent=2)
 
 
-def output_options(fn):
-    """--csv / --json / --table (default) on a command that prints rows."""
-    fn = click.option("--json", "fmt", flag_value="json", help="Print JSON.")(fn)
-    fn = click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")(fn)
-    fn = click.option("--table", "fmt", flag_value="table", default=True, help="Print a table (default).")(fn)
-    return fn
+FORMATS = {
+    "table": "Print for people: tables and lines (default).",
+    "csv": "Print CSV.",
+    "json": "Print JSON.",
+}
+
+
+def output_options(fn=None, *, formats: tuple[str, ...] = tuple(FORMATS)):
+    """The output options of every command that prints rows or a result, passed as
+    `fmt`: --table (default) / --csv / --json, as in sqlite-utils. A command whose
+    result is not one list of rows offers fewer: `@output_options(formats=("table", "json"))`."""
+
+    def decorate(fn):
+        for name in reversed(formats):
+            default = {"default": True} if name == "table" else {}  # (a False default would win)
+            fn = click.option(f"--{name}", "fmt", flag_value=name, help=FORMATS[name], **default)(fn)
+        return fn
+
+    return decorate(fn) if fn is not None else decorate
 
 
 def stdout_console() -> Console:

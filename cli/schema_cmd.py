@@ -4,26 +4,12 @@ columns, with what each means (the COMMENTs of sql/comments.sql)."""
 from __future__ import annotations
 
 import difflib
-import sys
 
 import click
 
-from cli.app import DB_OPTION, EXIT_FINDINGS, _fail_warehouse, err, main
+from cli.app import DB_OPTION, answering, main
 from cli.output import output_options, print_rows
-from load import WarehouseError, query
-
-OBJECTS_SQL = """
-SELECT table_name AS name, 'table' AS kind, comment FROM duckdb_tables() WHERE schema_name = 'main'
-UNION ALL
-SELECT view_name, 'view', comment FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal
-ORDER BY kind, name
-"""
-
-COLUMNS_SQL = """
-SELECT column_name AS "column", data_type AS type, comment
-FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?
-ORDER BY column_index
-"""
+from load.queries import describe
 
 
 @main.command("schema")
@@ -35,8 +21,8 @@ def schema(name, db, fmt):
 
     Example: extract schema activities
     """
-    try:
-        names, objects = query(db, OBJECTS_SQL)
+    with answering(db, fmt == "json"):
+        (names, objects), (cols, rows) = describe(db, name)
         if name is None:
             print_rows(names, objects, fmt, title="Tables and views (extract schema NAME for columns)")
             return
@@ -44,12 +30,7 @@ def schema(name, db, fmt):
         if name not in known:
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else " (extract schema lists them)"
-            err.print(f"error: {db}: no table or view {name!r}{hint}", markup=False, highlight=False)
-            sys.exit(EXIT_FINDINGS)
-        cols, rows = query(db, COLUMNS_SQL, [name])
-    except WarehouseError as exc:
-        _fail_warehouse(str(exc), fmt == "json")
-        return
+            raise LookupError(f"no table or view {name!r}{hint}")
     _, kind, comment = known[name]
     if fmt == "table":
         click.echo(f"{kind} {name}: {comment or ''}")

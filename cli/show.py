@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from cli.app import DB_OPTION, answering, main
-from cli.output import dumps, stdout_console
+from cli.output import dumps, output_options, stdout_console
 
 # role (normalize/columns.py) -> the raw column holding that cell as written
 SCHEDULE_RAW = {"activity": "activity_raw", "frame": "frame_raw", "period": "period_raw",
@@ -66,16 +66,16 @@ def _text(value, column: str = "amount_eur") -> str:
 @click.option("--document", "document_id", type=int, default=None,
               help="Document id (default: the newest version of the annex ingested last).")
 @DB_OPTION
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def show(table_no, row_no, document_id, db, as_json):
+@output_options(formats=("table", "json"))
+def show(table_no, row_no, document_id, db, fmt):
     """Trace row ROW of Tabel TABLE to its source: the cells as written, the typed
     values, findings, page(s) and file.
 
     Example: extract show 13 4
     """
-    with answering(db, as_json):
+    with answering(db, fmt == "json"):
         info = trace(db, table_no, row_no, document_id)
-    if as_json:
+    if fmt == "json":
         click.echo(dumps(info))
         return
     out = stdout_console()

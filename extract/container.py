@@ -56,7 +56,8 @@ RATIO_MIN_BYTES = 1024 * 1024
 # One signatures*.xml file; real ones are tens of kB.
 MAX_SIGNATURE_XML_BYTES = 5 * 1024 * 1024
 
-DATA_SUFFIXES = (".pdf", ".docx")
+# What an annex can be saved as; .odt and .doc are read through LibreOffice.
+DATA_SUFFIXES = (".pdf", ".docx", ".odt", ".doc")
 _MIB = 1024 * 1024
 XADES_NOTE = f"XAdES signature not verified; {CHAIN_NOT_VERIFIED}"
 
@@ -189,7 +190,7 @@ def _is_data_file(name: str) -> bool:
 
 
 def choose_member(path, data_files: list[str], member: str | None) -> str:
-    """--member NAME, else the single PDF/DOCX, else the one named like the annex."""
+    """--member NAME, else the single PDF/DOCX/ODT/DOC, else the one named like the annex."""
     listing = ", ".join(data_files) or "none"
     if member is not None:
         matches = [n for n in data_files if n == member] or [
@@ -200,7 +201,7 @@ def choose_member(path, data_files: list[str], member: str | None) -> str:
         raise InputError(path, f"has no data file {member!r} (--member); it holds: {listing}")
     candidates = [n for n in data_files if n.lower().endswith(DATA_SUFFIXES)]
     if not candidates:
-        raise InputError(path, f"holds no PDF or DOCX data file (it holds: {listing})")
+        raise InputError(path, f"holds no PDF, DOCX, ODT or DOC data file (it holds: {listing})")
     if len(candidates) == 1:
         return candidates[0]
     names = {n: PurePosixPath(n).name.casefold() for n in candidates}
@@ -336,7 +337,7 @@ def _xades_signatures(path, name: str, data: bytes, member: str) -> list[Signatu
 def open_container(path: str | Path, member: str | None = None) -> tuple[Path, str, Container]:
     """Check the container, write out the annex, read its signatures.
 
-    Returns (the member's path in a temporary directory, 'pdf' | 'docx', a Container
+    Returns (the member's path in a temporary directory, 'pdf' | 'docx' | 'odt' | 'doc', a Container
     naming the member and holding the signatures)."""
     try:
         zf = zipfile.ZipFile(path)
@@ -368,7 +369,7 @@ def open_container(path: str | Path, member: str | None = None) -> tuple[Path, s
         fmt = sniff_format(target)
     except InputError as exc:
         raise InputError(path, f"data file {chosen!r} {exc.reason}") from None
-    if fmt not in ("pdf", "docx"):
+    if fmt not in ("pdf", "docx", "odt", "doc"):
         raise InputError(path, f"data file {chosen!r} is a {fmt} container inside the container; not read")
     if fmt == "pdf":
         pades = [s for s in read_pdf_signatures(target) if not is_unsigned(s)]

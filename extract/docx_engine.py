@@ -148,34 +148,28 @@ class _Walker:
             if node.getparent().tag not in (_W("trPr"), _W("rPr")):
                 self._skipped_revision(node.tag)
 
-    def _row_exists(self, tr) -> bool:
-        trpr = tr.find(_W("trPr"))
+    def _revised_exists(self, el, props: str, inserted: str, deleted: str, kind: str) -> bool:
+        """Whether a row or cell marked as inserted or deleted (tracked changes) is in
+        the text read (`--revisions`); the revision is recorded either way, and what a
+        left-out element held is counted."""
+        pr = el.find(_W(props))
         exists = True
-        if trpr is not None:
-            if trpr.find(_INS) is not None:
-                self.revisions.add(self.place, "row_inserted")
+        if pr is not None:
+            if pr.find(inserted) is not None:
+                self.revisions.add(self.place, f"{kind}_inserted")
                 exists = self.mode == "accepted"
-            elif trpr.find(_DEL) is not None:
-                self.revisions.add(self.place, "row_deleted")
+            elif pr.find(deleted) is not None:
+                self.revisions.add(self.place, f"{kind}_deleted")
                 exists = self.mode == "original"
         if not exists:
-            self._count_inside(tr)
+            self._count_inside(el)
         return exists
 
+    def _row_exists(self, tr) -> bool:
+        return self._revised_exists(tr, "trPr", _INS, _DEL, "row")
+
     def _cell_exists(self, tc) -> bool:
-        tcpr = tc.find(_W("tcPr"))
-        if tcpr is not None:
-            exists = True
-            if tcpr.find(_W("cellIns")) is not None:
-                self.revisions.add(self.place, "cell_inserted")
-                exists = self.mode == "accepted"
-            elif tcpr.find(_W("cellDel")) is not None:
-                self.revisions.add(self.place, "cell_deleted")
-                exists = self.mode == "original"
-            if not exists:
-                self._count_inside(tc)
-                return False
-        return True
+        return self._revised_exists(tc, "tcPr", _W("cellIns"), _W("cellDel"), "cell")
 
     def children(self, el, wanted: set[str]):
         """The `wanted` children of `el`, looking through content controls,

@@ -175,9 +175,11 @@ def read_document(
     limits: Limits = Limits(),
     password: str | None = None,
     revisions: str = "accepted",
+    pdf_settings=None,
 ) -> ExtractedDocument:
     """Extract a PDF, DOCX, .odt or .doc file into an ExtractedDocument.
-    `revisions` picks the view of a DOCX's tracked changes ('accepted' | 'original')."""
+    `revisions` picks the view of a DOCX's tracked changes ('accepted' | 'original');
+    `pdf_settings` (extract.pdf.settings.PdfSettings) the PDF path's tolerances."""
     p = Path(path)
     fmt = fmt or sniff_format(p)
     size = p.stat().st_size
@@ -209,7 +211,8 @@ def read_document(
         from extract.pdf import read_pdf
 
         # A page without a text layer (a scan) is read by OCR unless an engine was asked for.
-        doc = read_pdf(p, engine=name, limits=limits, password=password, ocr_fallback=engine == "auto")
+        doc = read_pdf(p, engine=name, limits=limits, password=password, ocr_fallback=engine == "auto",
+                       settings=pdf_settings)
     else:
         raise InputError(p, f"unsupported format {fmt!r}")
     if not doc.tables:

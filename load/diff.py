@@ -156,25 +156,30 @@ def version_document(db_path: str | Path, version: int, annex_key: str | None = 
 
 def diff_versions(db_path: str | Path, old_id: int, new_id: int) -> VersionDiff:
     with read_connection(db_path) as con:
-        result = VersionDiff(old=_doc_info(con, old_id), new=_doc_info(con, new_id))
-        for kind in ("activity", "indicator"):
-            pairs, removed, added = _match(_rows(con, old_id, kind), _rows(con, new_id, kind))
-            result.removed += [_item(r) for r in removed]
-            result.added += [_item(r) for r in added]
-            for a, b in pairs:
-                cols = _changes(a, b)
-                if cols:
-                    item = _item(b)
-                    item["old_row_no"] = a["row_no"]
-                    item["columns"] = cols
-                    result.changed.append(item)
-        totals = defaultdict(lambda: [None, None])
-        for i, doc in enumerate((old_id, new_id)):
-            for kov, total in con.execute(
-                "SELECT kov, sum(total_eur) FROM kov_totals WHERE document_id = ? GROUP BY kov", [doc]
-            ).fetchall():
-                totals[kov][i] = total
-        for kov, (o, n) in totals.items():
-            diff = (n - o) if o is not None and n is not None else None
-            result.kov_totals.append({"kov": kov, "old": o, "new": n, "difference": diff})
+        return diff_in(con, old_id, new_id)
+
+
+def diff_in(con, old_id: int, new_id: int) -> VersionDiff:
+    """`diff_versions` on a connection already open (the report reads in one)."""
+    result = VersionDiff(old=_doc_info(con, old_id), new=_doc_info(con, new_id))
+    for kind in ("activity", "indicator"):
+        pairs, removed, added = _match(_rows(con, old_id, kind), _rows(con, new_id, kind))
+        result.removed += [_item(r) for r in removed]
+        result.added += [_item(r) for r in added]
+        for a, b in pairs:
+            cols = _changes(a, b)
+            if cols:
+                item = _item(b)
+                item["old_row_no"] = a["row_no"]
+                item["columns"] = cols
+                result.changed.append(item)
+    totals = defaultdict(lambda: [None, None])
+    for i, doc in enumerate((old_id, new_id)):
+        for kov, total in con.execute(
+            "SELECT kov, sum(total_eur) FROM kov_totals WHERE document_id = ? GROUP BY kov", [doc]
+        ).fetchall():
+            totals[kov][i] = total
+    for kov, (o, n) in totals.items():
+        diff = (n - o) if o is not None and n is not None else None
+        result.kov_totals.append({"kov": kov, "old": o, "new": n, "difference": diff})
     return result

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from load.queries import resolve_document
 from load.warehouse import read_connection
 
 
@@ -26,18 +27,10 @@ def row_provenance(db_path: str | Path, table_no: int, row_no: int, document_id:
     """LookupError when the document, table or row does not exist. Without a
     document id: the newest version of the annex ingested last."""
     with read_connection(db_path) as con:
-        if document_id is None:
-            latest = _one(con, """SELECT l.document_id FROM latest_documents l
-                                  JOIN documents d USING (annex_key)
-                                  ORDER BY d.ingested_at DESC, d.document_id DESC LIMIT 1""", [])
-            if latest is None:
-                raise LookupError("the warehouse holds no documents")
-            document_id = latest["document_id"]
+        document_id = resolve_document(con, None, document_id)
         doc = _one(con, """SELECT document_id, annex_key, version, file_name, container, source_format, engine,
                                   sha256, directive_no, amended_by_no FROM documents WHERE document_id = ?""",
                    [document_id])
-        if doc is None:
-            raise LookupError(f"no document {document_id} in the warehouse (see `extract versions`)")
         table = _one(con, "SELECT table_no, caption, kind, kov, header FROM annex_tables "
                           "WHERE document_id = ? AND table_no = ?", [document_id, table_no])
         if table is None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from load.diff import diff_in
+from load.queries import resolve_document
 from load.warehouse import read_connection
 
 DOCUMENT_COLUMNS = [
@@ -21,29 +23,6 @@ DOCUMENT_COLUMNS = [
 def _dicts(cur) -> list[dict]:
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
-def resolve_document(con, annex_key: str | None, document_id: int | None) -> int:
-    """The document to report on: the one named, the newest version of the annex
-    named, or the newest version of the most recently ingested annex."""
-    if document_id is not None:
-        if con.execute("SELECT 1 FROM documents WHERE document_id = ?", [document_id]).fetchone() is None:
-            raise LookupError(f"no document {document_id} in the warehouse (see `extract versions`)")
-        return document_id
-    if annex_key is None:
-        row = con.execute(
-            "SELECT annex_key FROM documents ORDER BY ingested_at DESC, document_id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            raise LookupError("the warehouse holds no documents")
-        annex_key = row[0]
-    row = con.execute(
-        "SELECT document_id FROM documents WHERE annex_key = ? ORDER BY version DESC LIMIT 1", [annex_key]
-    ).fetchone()
-    if row is None:
-        known = ", ".join(r[0] for r in con.execute("SELECT DISTINCT annex_key FROM documents ORDER BY 1").fetchall())
-        raise LookupError(f"no annex {annex_key!r} in the warehouse (known: {known or 'none'})")
-    return row[0]
 
 
 def report_data(db_path: str | Path, annex_key: str | None = None, document_id: int | None = None) -> dict:
@@ -81,10 +60,14 @@ def report_data(db_path: str | Path, annex_key: str | None = None, document_id: 
             "SELECT document_id FROM documents WHERE annex_key = ? AND version < ? ORDER BY version DESC LIMIT 1",
             [document["annex_key"], document["version"]],
         ).fetchone()
+        previous_id = previous[0] if previous else None
         return {
             "document": document,
             "versions": versions,
-            "previous_id": previous[0] if previous else None,
+            "previous_id": previous_id,
+            # What changed since the previous version, and that version's budget.
+            "previous": None if previous_id is None else {
+                "diff": diff_in(con, previous_id, doc_id), "budget": budget(con, previous_id)},
             "tables": _dicts(con.execute(
                 """SELECT table_no, caption, kind, kov, page_from, page_to, row_count
                    FROM annex_tables WHERE document_id = ? ORDER BY table_no""", [doc_id])),
@@ -160,8 +143,3 @@ def budget(con, doc_id: int) -> dict:
         # Partner schedule tables whose KOV total row is missing or has no amount.
         "partner_tables_without_total": partner_gaps,
     }
-
-
-def previous_budget(db_path: str | Path, doc_id: int) -> dict:
-    with read_connection(db_path) as con:
-        return budget(con, doc_id)

@@ -20,6 +20,8 @@ _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\u00ad"}  # soft hyphen: Word's optional
 
 
 def _hidden_characters(text: str) -> list[str]:
+    if text.isprintable():  # no character of category C* or Z* but the space: most cells, at C speed
+        return []
     found = []
     for ch in text:
         if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cf") and ch not in found:

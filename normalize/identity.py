@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from extract.model import Block, ExtractedDocument
 from extract.text import DASHES, clean_text
+from normalize.model import Identity  # noqa: F401 - declared with the records it is part of
 from normalize.parse import parse_date
 
 _DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
@@ -34,17 +34,6 @@ _APPROVAL_RE = re.compile(r"^kinnitatud\b", re.IGNORECASE)
 _DATELINE_RE = re.compile(rf"^(?:\S+\s+)?(?P<date>{_DATE})\.?\s+(?:a\.\s+)?nr\s*(?P<no>\d+)$", re.IGNORECASE)
 # How far into the document the front matter is looked for (blocks).
 FRONT_MATTER_MAX_BLOCKS = 60
-
-
-@dataclass
-class Identity:
-    directive_no: int | None = None
-    directive_date: dt.date | None = None
-    plan_start: dt.date | None = None
-    plan_end: dt.date | None = None
-    amended_by_no: int | None = None
-    amended_by_date: dt.date | None = None
-    title: str | None = None
 
 
 def _leading_blocks(doc: ExtractedDocument) -> list[Block]:

@@ -13,19 +13,28 @@ Severity = Literal["info", "warning", "error"]
 
 
 @dataclass
-class DocumentRecord:
-    file_name: str
-    sha256: str
-    source_format: str
-    engine: str
-    page_count: int | None
-    title: str | None = None
+class Identity:
+    """What the annex says it is (normalize/identity.py reads it): the directive
+    that approved it, its plan period, the amending directive, its title."""
+
     directive_no: int | None = None
     directive_date: dt.date | None = None
     plan_start: dt.date | None = None
     plan_end: dt.date | None = None
     amended_by_no: int | None = None
     amended_by_date: dt.date | None = None
+    title: str | None = None
+
+
+@dataclass(kw_only=True)
+class DocumentRecord(Identity):
+    """One file's document: its identity (declared once, in Identity) and the file's facts."""
+
+    file_name: str
+    sha256: str
+    source_format: str
+    engine: str
+    page_count: int | None
     # sha256 over identity and normalized rows (normalize/fingerprint.py): files
     # with the same fingerprint are one version.
     fingerprint: str | None = None

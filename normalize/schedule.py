@@ -161,6 +161,32 @@ def activity(r: ScheduleRow, kov: str | None, page_from: int | None, page_to: in
     )
 
 
+def rows_outside_total(table_no: int, acts: list[Activity]) -> list[Finding]:
+    """A partner table's total is its top row with rows under it (the `kov_totals`
+    view); an amount on another top-level row is in no total, so the KOV's total read
+    from the warehouse leaves it out: said, not left to be noticed. (The implementer's
+    tables have no such total: "Elluviija otsesed personalikulud" stands beside 3.5.1.1.)"""
+    top = [a for a in acts if a.parent_row_no is None]
+    parents = {a.parent_row_no for a in acts if a.parent_row_no is not None}
+    totals = [a for a in top if a.row_no in parents]
+    if not totals:
+        return []
+    return [
+        Finding(
+            "row_outside_total",
+            "warning",
+            f"an amount of {a.amount_eur} on a row under no other row"
+            + (", a second total" if a.row_no in parents else "")
+            + f": not in the table's total (row {totals[0].row_no}, {totals[0].code or 'no code'})",
+            table_no,
+            a.row_no,
+            a.activity_raw[:200] or None,
+        )
+        for a in top
+        if a is not totals[0] and a.amount_eur is not None
+    ]
+
+
 def normalize_schedule(
     table: RawTable, columns: dict[str, int], kov: str | None, doc_rec: DocumentRecord, out: NormalizedDocument
 ) -> list[Activity]:
@@ -196,6 +222,8 @@ def normalize_schedule(
         a.parent_row_no = n.parent
         a.parent_code = by_row[n.parent].code if n.parent else None
     assign_tree(acts)
+    if kov is not None:  # a partner's table: its total is the KOV's (kov_totals)
+        findings.extend(rows_outside_total(table.no, acts))
     recs = reconcile(table.no, nodes)
     findings.extend(schedule_findings(table, columns, acts, recs))  # OCR: confidences, misreads
     for rec in recs:

@@ -10,16 +10,18 @@ this package; it imports extract, normalize and load, never cli.
 
 from __future__ import annotations
 
-from pipeline.file import Options, Outcome, process_file
-
 __all__ = ["Options", "Outcome", "ingest_files", "process_file"]
+
+# Each name is imported on first use: the workers' fork server imports pipeline.file
+# and must not carry the warehouse code (pipeline.batch: load, DuckDB), and the
+# `extract` script starts that server (pipeline.forkserver) before importing anything.
+_HOME = {"Options": "pipeline.file", "Outcome": "pipeline.file", "process_file": "pipeline.file",
+         "ingest_files": "pipeline.batch"}
 
 
 def __getattr__(name: str):
-    # The batch side (load, DuckDB) is imported on first use only: the workers'
-    # fork server imports pipeline.file and must not carry the warehouse code.
-    if name == "ingest_files":
-        from pipeline.batch import ingest_files
+    if name in _HOME:
+        import importlib
 
-        return ingest_files
+        return getattr(importlib.import_module(_HOME[name]), name)
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

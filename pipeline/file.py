@@ -10,14 +10,24 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from extract.container import open_container
 from extract.errors import InputError, Limits
 from extract.model import Container
 from extract.reader import read_document, sha256_of, sniff_format
 from extract.signatures import read_pdf_signatures, require_intact
-from normalize import normalize_document
 from normalize.model import NormalizedDocument
+
+if TYPE_CHECKING:  # the PDF stage is imported only when a PDF is read
+    from extract.pdf.settings import PdfSettings
+
+
+def normalize_document(*args, **kwargs):
+    # The stages behind it are imported where a file is read (a worker, preloaded by
+    # its fork server), not by the command that starts the workers and writes.
+    from normalize import normalize_document as normalize
+
+    return normalize(*args, **kwargs)
 
 
 @dataclass
@@ -28,6 +38,7 @@ class Options:
     member: str | None = None
     require_signature: bool = False
     revisions: str = "accepted"  # a DOCX's tracked changes: 'accepted' | 'original'
+    pdf_settings: PdfSettings | None = None  # the PDF path's tolerances; None: the defaults
 
 
 @dataclass
@@ -66,6 +77,8 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
         source = Path(path)
         signatures = None
         if fmt == "asice":
+            from extract.container import open_container
+
             source, fmt, container = open_container(path, member=opts.member)
             signatures = container.signatures
         if fmt == "pdf" and signatures is None:
@@ -73,7 +86,7 @@ def process_file(path: str, opts: Options, sha256: str | None = None) -> Outcome
         if opts.require_signature:
             require_intact(path, signatures or [])
         extracted = read_document(source, engine=opts.engine, fmt=fmt, limits=opts.limits, password=opts.password,
-                                  revisions=opts.revisions)
+                                  revisions=opts.revisions, pdf_settings=opts.pdf_settings)
         extracted.path = path
         extracted.container, extracted.signatures = container, signatures
         out.doc = normalize_document(extracted, out.sha256, Path(path).name)

@@ -19,14 +19,12 @@ imported the readers once), and
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import resource
 import shutil
 import signal
 import sys
 import tempfile
-import types
 import time
 from collections import deque
 from collections.abc import Callable
@@ -34,6 +32,15 @@ from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
 
 from pipeline.file import Options, Outcome, process_file
+from pipeline.forkserver import (  # noqa: F401 - PRELOAD, PRELOAD_WORD, preload_for: what the server imports
+    PRELOAD,
+    PRELOAD_WORD,
+    WORK_PREFIX,
+    context,
+    main_hidden,
+    preload_for,
+    socket_base,
+)
 
 # A worker may add this much memory to what it starts with (~80 MB: the readers'
 # imports, shared with the fork server) while reading one file; the sample annex
@@ -44,18 +51,6 @@ CAMELOT_MAX_MEMORY_MB = 3072
 # Time a killed or finished worker gets to be reaped, and the poll interval.
 _REAP_SECONDS = 5.0
 _POLL_SECONDS = 0.1  # how often a running worker's peak memory is looked at
-WORK_PREFIX = "annex-work-"
-# Workers are forked from a server process that imported the readers once (so a
-# worker costs milliseconds) and holds nothing of the command's state: forking the
-# command itself would hand each worker its threads and its parsed XML (lxml is not
-# safe across such a fork).
-START_METHOD = "forkserver"
-PRELOAD = [
-    "pipeline.file", "extract.docx_engine", "extract.pdf.pdfium_engine", "extract.container",
-    "extract.signatures", "pypdfium2", "docx",
-]
-
-
 def default_max_memory_mb(engine: str) -> int:
     return CAMELOT_MAX_MEMORY_MB if engine == "camelot" else DEFAULT_MAX_MEMORY_MB
 
@@ -84,7 +79,7 @@ def _pid_alive(pid: int) -> bool:
 def clean_dead_workdirs(tmp: str | None = None) -> None:
     """Remove the work directories of commands that died without removing them."""
     entries = []
-    for base in {tmp or tempfile.gettempdir(), _socket_base()}:
+    for base in {tmp or tempfile.gettempdir(), socket_base()}:
         try:
             entries += Path(base).glob(f"{WORK_PREFIX}*")
         except OSError:
@@ -93,32 +88,6 @@ def clean_dead_workdirs(tmp: str | None = None) -> None:
         pid = d.name[len(WORK_PREFIX):].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             shutil.rmtree(d, ignore_errors=True)
-
-
-def _socket_base() -> str:
-    """Where the fork server's socket can live: its path must stay under 108 bytes,
-    which a long $TMPDIR would break."""
-    tmp = tempfile.gettempdir()
-    return tmp if len(tmp) <= 40 else "/tmp"
-
-
-def _own_multiprocessing_tempdir() -> None:
-    """multiprocessing keeps its socket in a `pymp-*` directory that only a clean exit
-    removes; put it under a directory named after this process, so that the next run
-    can tell it is dead and remove it (`clean_dead_workdirs`)."""
-    from multiprocessing import util
-
-    if util.process.current_process()._config.get("tempdir") is not None:
-        return  # already made (by an earlier batch in this process)
-    base = tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-mp-", dir=_socket_base())
-    saved = tempfile.tempdir
-    tempfile.tempdir = base
-    try:
-        util.get_temp_dir()
-    finally:
-        tempfile.tempdir = saved
-    # After multiprocessing's own removal of pymp-* (exit priority -100).
-    util.Finalize(None, shutil.rmtree, args=(base, True), exitpriority=-101)
 
 
 def _limit_self(max_memory_mb: int, max_seconds: float | None) -> None:
@@ -227,19 +196,9 @@ def _crash_message(path: str, exitcode: int | None, max_memory_mb: int, workdir:
 
 
 def _start_without_main(proc) -> None:
-    """Start a worker without having it re-run the program's main script.
-
-    multiprocessing makes each new process import the parent's `__main__` again (the
-    `extract` script, a notebook, `python -`): slow, and impossible for some (a
-    script read from stdin fails with a traceback). The worker needs nothing from
-    it, so it is hidden while the worker is launched."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")  # no __file__, no __spec__
-    try:
+    """Start a worker without having it re-run the program's main script."""
+    with main_hidden():
         proc.start()
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
 
 
 def run_workers(
@@ -252,10 +211,7 @@ def run_workers(
 ) -> list[Outcome]:
     """Read each (path, sha256) in a worker, at most `jobs` at a time; one Outcome
     per task, in order. Never raises for anything a file does."""
-    ctx = multiprocessing.get_context(START_METHOD)
-    if START_METHOD == "forkserver":
-        ctx.set_forkserver_preload(PRELOAD)  # takes effect when the server first starts
-    _own_multiprocessing_tempdir()
+    ctx = context([p for p, _ in tasks])
     memory = max_memory_mb or default_max_memory_mb(opts.engine)
     max_seconds = opts.limits.max_seconds or None
     clean_dead_workdirs()

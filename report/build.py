@@ -74,16 +74,11 @@ def _tables(data: dict) -> list[dict]:
     return out
 
 
-def _changes(db_path, data: dict) -> dict | None:
+def _changes(data: dict) -> dict | None:
     """What changed since the previous version of the same annex; None for a first version."""
-    from load.diff import diff_versions
-    from load.report_data import previous_budget
-
-    prev = data["previous_id"]
-    if prev is None:
+    if data["previous"] is None:
         return None
-    diff = diff_versions(db_path, prev, data["document"]["document_id"])
-    old_budget = previous_budget(db_path, prev)
+    diff, old_budget = data["previous"]["diff"], data["previous"]["budget"]
     impl_name = data["budget"]["implementer"]["name"] or "Implementer"
     parties = [{
         "name": impl_name, "kind": "implementer",
@@ -150,7 +145,7 @@ def build_report(db_path: str | Path, annex_key: str | None = None, document_id:
         "partner_tables": _ranges(sorted(t for p in budget["partners"] for t in p["tables"])),
         "plan_total": plan_total,
         "budget_chart": charts.budget_chart(chart_items, "Planned amount per party"),
-        "changes": _changes(db_path, data),
+        "changes": _changes(data),
         "findings": findings,
         "finding_counts": {s: len(v) for s, v in findings.items()},
         "reconciliation": data["reconciliation"],

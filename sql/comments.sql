@@ -178,3 +178,8 @@ COMMENT ON COLUMN text_balance.dropped_sample IS 'The first lost words, in sourc
 COMMENT ON COLUMN text_balance.drop_reasons IS 'Reason -> words left out for it (repeated_header, covered_by_merge, …).';
 COMMENT ON VIEW table_text_conservation IS 'Per table: source words, loaded words, dropped words and why; unexplained_words > 0 means text was lost.';
 COMMENT ON COLUMN table_text_conservation.dropped_words IS 'source_words - loaded_words: explained plus unexplained.';
+COMMENT ON VIEW check_findings IS 'validation_issues as `extract check` lists them, with severity_rank to filter on (all versions; join latest_documents for the newest).';
+COMMENT ON COLUMN check_findings.severity_rank IS 'The severity as a number: info 0, warning 1, error 2 (`extract check --min-severity`).';
+COMMENT ON VIEW version_files IS 'versions as `extract versions` lists them: each version with its files (name, sha256, format, container, member, signers).';
+COMMENT ON COLUMN version_files.ordered_by_arrival IS 'True when the version''s place in the order comes from arrival alone (finding version_order_by_arrival).';
+COMMENT ON COLUMN version_files.files IS 'The files that carried this version, each with its signers'' names (personal codes left out).';

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS documents (
     version          INTEGER NOT NULL,      -- 1 = the original, then amendments by amending directive date, number
     file_name        VARCHAR NOT NULL,      -- the file the rows were read from (see document_files)
     sha256           VARCHAR NOT NULL UNIQUE,
-    source_format    VARCHAR NOT NULL,      -- 'pdf' | 'docx'
+    source_format    VARCHAR NOT NULL,      -- 'pdf' | 'docx' | 'odt' | 'doc'
     engine           VARCHAR NOT NULL,      -- docx | pdfplumber | camelot | pdfium
     container        VARCHAR,               -- 'asice' when taken out of a DigiDoc container
     title            VARCHAR,
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS document_files (
     sha256         VARCHAR PRIMARY KEY,     -- of the file as it arrived (the container, for .asice)
     document_id    INTEGER NOT NULL,        -- the version it carries
     file_name      VARCHAR NOT NULL,
-    source_format  VARCHAR NOT NULL,        -- of the annex itself: 'pdf' | 'docx'
+    source_format  VARCHAR NOT NULL,        -- of the annex itself: 'pdf' | 'docx' | 'odt' | 'doc'
     container      VARCHAR,                 -- 'asice' | NULL
     member         VARCHAR,                 -- the data file read from the container
     engine         VARCHAR,

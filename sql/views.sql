@@ -24,7 +24,11 @@ SELECT document_id, table_no, row_no, code, amount_eur, children_sum, difference
 FROM reconciliation_checks;
 
 -- Planned amount per municipality: the KOV total rows (the root row of each
--- partner table, the row that has no parent and has children).
+-- partner table, the row that has no parent and has children). The one rule for a
+-- KOV's total, read by `extract` (the run summary), `diff`, `report` and analysts:
+-- the transcription gives each KOV's plan as its table's top row (3.5.2.1 …), which
+-- holds all the others. A childless row without a parent is not a total: summing it
+-- too would count twice an amount already inside the total row.
 CREATE OR REPLACE VIEW kov_totals AS
 SELECT a.document_id, a.kov, a.table_no, a.amount_eur AS total_eur, d.annex_key, d.version
 FROM activities a JOIN documents d USING (document_id)
@@ -86,3 +90,26 @@ SELECT document_id, table_no, source_words, loaded_words,
        source_words - loaded_words AS dropped_words,
        explained_words, unexplained_words, dropped_sample, drop_reasons
 FROM text_balance;
+
+-- What `extract check` lists: every finding of every version, with its severity as a
+-- rank to filter on (info 0, warning 1, error 2).
+CREATE OR REPLACE VIEW check_findings AS
+SELECT document_id, table_no, row_no, severity, rule, message, raw_text,
+       CASE severity WHEN 'error' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END AS severity_rank
+FROM validation_issues;
+
+-- What `extract versions` lists: each version, whether its place in the order came
+-- from arrival alone (no amending directive to order it by), and its files with their
+-- signers (the personal code left out).
+CREATE OR REPLACE VIEW version_files AS
+SELECT v.annex_key, v.version, v.document_id, v.directive_no, v.directive_date,
+       v.amended_by_no, v.amended_by_date, v.is_latest, v.activities, v.indicators,
+       EXISTS (SELECT 1 FROM validation_issues i WHERE i.document_id = v.document_id
+               AND i.rule = 'version_order_by_arrival') AS ordered_by_arrival,
+       (SELECT list({'file_name': f.file_name, 'sha256': f.sha256, 'format': f.source_format,
+                     'container': f.container, 'member': f.member,
+                     'signers': coalesce((SELECT list(DISTINCT s.signer ORDER BY s.signer) FROM signatures s
+                                          WHERE s.sha256 = f.sha256 AND s.signer IS NOT NULL), [])}
+                    ORDER BY f.file_name, f.sha256)
+        FROM document_files f WHERE f.document_id = v.document_id) AS files
+FROM versions v;

@@ -64,6 +64,19 @@ def read_in_process(monkeypatch):
     workers_in_process(monkeypatch)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_dir(tmp_path_factory):
+    """The empty-warehouse template (load/bootstrap.py) kept in this run's (worker's)
+    temp dir: the tests neither write to the user's ~/.cache nor depend on what it holds."""
+    old = os.environ.get("ANNEX_CACHE_DIR")
+    os.environ["ANNEX_CACHE_DIR"] = str(tmp_path_factory.mktemp("annex-cache"))
+    yield
+    if old is None:
+        os.environ.pop("ANNEX_CACHE_DIR", None)
+    else:
+        os.environ["ANNEX_CACHE_DIR"] = old
+
+
 # ---------------------------------------------------------------- warehouses built once
 
 def _ingested(folder: Path, *files: Path) -> Path:

@@ -8,7 +8,9 @@ every geometry engine:
   header rows allowed to break, Tabel 1-8: Tabel 7's header row breaks over a page;
 * annex-2026-directive.pdf: the same annex a year on (every date a year later), with
   the directive's page (MINISTRI KÄSKKIRI, Tallinn 16.01.2026 nr 3) in front and
-  Tabel 9-10 in a landscape section: identity and the plan year from the document.
+  Tabel 9-10 in a landscape section: identity and the plan year from the document;
+* annex-2025-long-words.pdf: LibreOffice, DejaVu Sans 12 pt: words longer than their
+  column broken with no hyphen, one across a page end ("ELVL, graafili" | "ne").
 
 Expectations come from the transcription (cut to the tables rendered, shifted a year
 for 2026), never from the extractor's output."""
@@ -26,6 +28,7 @@ RENDERINGS = {
     "annex-2025-chromium.pdf": lambda t: through_table(t, 4),
     "annex-2025-header-split.pdf": lambda t: through_table(t, 8),
     "annex-2026-directive.pdf": lambda t: one_year_on(t, directive_no=3, directive_date="2026-01-16"),
+    "annex-2025-long-words.pdf": lambda t: t,
 }
 
 
@@ -97,3 +100,17 @@ def test_summary_year_of_the_2025_annex(tmp_path):
 def test_camelot_reads_the_short_renderings(name, ingested, transcription):
     db, _ = ingested(name, "camelot")
     assert compare(db, RENDERINGS[name](transcription)) == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_break_the_document_cannot_settle_is_a_finding(engine, ingested):
+    """"nõustamisprogram" | "mide": neither half nor the whole printed elsewhere; the
+    reading taken is shown to the analyst as a finding on the page it was made."""
+    db, _ = ingested("annex-2025-long-words.pdf", engine)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        messages = [m for (m,) in con.execute(
+            "SELECT message FROM validation_issues WHERE rule = 'word_break_guessed'").fetchall()]
+    finally:
+        con.close()
+    assert any("nõustamisprogram|mide read as 'nõustamisprogrammide'" in m for m in messages), messages

@@ -280,6 +280,24 @@ def test_libreoffice_files_load_the_transcription(name, fmt, variant_dir, db, tr
     assert row_findings(db) == EXPECTED_ON_SAMPLE
 
 
+def test_odt_inside_a_digidoc_container_is_the_annex(variant_dir, db, transcription, tmp_path):
+    """An .asice whose data file is an .odt (DigiDoc4 signs any file): the .odt is
+    picked as the annex, read through LibreOffice and held to the transcription."""
+    odt = build("odt", variant_dir)
+    box = tmp_path / "lisa.asice"
+    with zipfile.ZipFile(box, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), b"application/vnd.etsi.asic-e+zip")
+        zf.writestr("Lisa 1.odt", odt.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
+    result = ingest(box, db)
+    assert result.exit_code == 0, result.output
+    assert compare(db, transcription) == []
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT source_format, container, member FROM document_files").fetchone() == ("odt", "asice", "Lisa 1.odt")
+    finally:
+        con.close()
+
+
 def test_odt_without_libreoffice_says_what_to_install(tmp_path, db, monkeypatch, read_in_process):
     path = tmp_path / "lisa.odt"  # an OpenDocument text by its first member, as the format requires
     with zipfile.ZipFile(path, "w") as zf:

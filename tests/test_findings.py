@@ -276,3 +276,19 @@ def test_a_second_table_with_the_same_number_is_reported_not_merged():
     doc = normalize_document(d, "x", "x.docx")
     assert [a.label for a in doc.activities] == ["A"]
     assert any(f.rule == "duplicate_table" and f.severity == "error" for f in doc.findings)
+
+
+def test_an_amount_outside_a_partners_total_is_a_finding():
+    """A KOV's total is its table's top row with rows under it (kov_totals): an amount
+    on another top-level row is in no total, and says so."""
+    rows = [row("1. Ettevalmistus", "7"), row("3.5.2.1 Kokku", "30"), row("3.5.2.1.1 A", "30")]
+    doc = normalize_document(doc_with(rows), "x", "x.docx")
+    outside = [f for f in doc.findings if f.rule == "row_outside_total"]
+    assert [(f.row_no, f.severity) for f in outside] == [(1, "warning")]
+    assert "7.00" in outside[0].message and "row 2" in outside[0].message
+    # one total and its rows: nothing to say
+    doc = normalize_document(doc_with(rows[1:]), "x", "x.docx")
+    assert not any(f.rule == "row_outside_total" for f in doc.findings)
+    # the implementer's table (no KOV) has no total: its top rows stand side by side
+    doc = normalize_document(doc_with(rows, heading="3.5.1 Elluviija tegevused"), "x", "x.docx")
+    assert not any(f.rule == "row_outside_total" for f in doc.findings)

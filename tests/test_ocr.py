@@ -358,7 +358,7 @@ def test_deskew_finds_the_angle(angle):
     found = ocr_engine.skew_angle(ocr_engine._binary(_grid_image(angle)))
     assert abs(found + angle) <= 0.1 or abs(found - angle) <= 0.1
     # Turning the image back by what was found leaves it straight.
-    straight, _ = ocr_engine.deskew(_grid_image(angle))
+    straight, _, _ = ocr_engine.deskew(_grid_image(angle))
     assert abs(ocr_engine.skew_angle(ocr_engine._binary(straight))) <= 0.1
 
 

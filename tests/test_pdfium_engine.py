@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import pytest
 
-from extract.pdf import pdfium_engine, plumber_engine
+from extract.pdf import pdfium as pdfium_engine, plumber_engine
 from extract.pdf.geometry import PageGeometry, PdfEncrypted, PdfUnreadable
 from extract.pdf.grid import page_layout
 from extract.pdf.repair import assemble
@@ -291,3 +291,22 @@ def test_encrypted_file(tmp_path):
     with plumber_engine.open_document(SAMPLES / "annex-2025.pdf") as doc:
         expected = next(doc.pages())
     _assert_same_words(expected, first, hyphen_blanks=[])
+
+
+# ------------------------------------------------------------------ package shape
+
+
+def test_raw_ctypes_only_in_the_character_loop():
+    """The engine's hand-made ctypes function pointers (untyped calls, for speed) live
+    in chars.py alone; the frame, fonts, edges and document go through pypdfium2's
+    API, so a change there cannot pass a wrong argument type unchecked."""
+    import ast
+    from pathlib import Path
+
+    package = Path(pdfium_engine.__file__).parent
+    users = set()
+    for module in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "CFUNCTYPE" and getattr(node.value, "id", "") == "ctypes":
+                users.add(module.name)
+    assert users == {"chars.py"}, users

@@ -217,12 +217,12 @@ def test_row_continues_signals():
 
 def test_word_breaks_resolved_with_the_document_vocabulary():
     words = {"kohaliku", "tasandi", "koostöövõrgustike", "arv", "tegevuskava", "perioodil"}
-    assert resolve_word_breaks(f"Kohaliku tasandi koostöövõrgust{WORD_BREAK}ike arv", words) == "Kohaliku tasandi koostöövõrgustike arv"
-    assert resolve_word_breaks(f"lõppkuupäev{WORD_BREAK}tegevuskava perioodil", words) == "lõppkuupäev tegevuskava perioodil"
-    assert resolve_word_breaks(f"(nimetusega Lõimumiskoda{WORD_BREAK}) ja", words) == "(nimetusega Lõimumiskoda) ja"
-    assert resolve_word_breaks(f"kogemuskohtumiste{WORD_BREAK}l, õppevisiitidel", words) == "kogemuskohtumistel, õppevisiitidel"
+    assert resolve_word_breaks(f"Kohaliku tasandi koostöövõrgust{WORD_BREAK}ike arv", words)[0] == "Kohaliku tasandi koostöövõrgustike arv"
+    assert resolve_word_breaks(f"lõppkuupäev{WORD_BREAK}tegevuskava perioodil", words)[0] == "lõppkuupäev tegevuskava perioodil"
+    assert resolve_word_breaks(f"(nimetusega Lõimumiskoda{WORD_BREAK}) ja", words)[0] == "(nimetusega Lõimumiskoda) ja"
+    assert resolve_word_breaks(f"kogemuskohtumiste{WORD_BREAK}l, õppevisiitidel", words)[0] == "kogemuskohtumistel, õppevisiitidel"
     # Neither half known: a long rest is a word of its own; two marks in one cell.
-    assert resolve_word_breaks(f"Planeeritav{WORD_BREAK}maksumus{WORD_BREAK}tegevuskav{WORD_BREAK}a aastal", words) == (
+    assert resolve_word_breaks(f"Planeeritav{WORD_BREAK}maksumus{WORD_BREAK}tegevuskav{WORD_BREAK}a aastal", words)[0] == (
         "Planeeritav maksumus tegevuskava aastal"
     )
 
@@ -372,22 +372,22 @@ def test_header_continues_signals():
 def test_a_broken_word_whose_head_begins_a_printed_word_is_glued():
     words = {"kogemuskohtumised", "kogemuskohtumiste", "korraldamine"}
     # the rest is long, but the head begins a word the document prints
-    assert resolve_word_breaks(f"kogemuskohtum{WORD_BREAK}istel,", words) == "kogemuskohtumistel,"
+    assert resolve_word_breaks(f"kogemuskohtum{WORD_BREAK}istel,", words)[0] == "kogemuskohtumistel,"
     # a head that is a word itself may still go on (an inflected form)
-    assert resolve_word_breaks(f"kogemuskohtumiste{WORD_BREAK}l,", words) == "kogemuskohtumistel,"
+    assert resolve_word_breaks(f"kogemuskohtumiste{WORD_BREAK}l,", words)[0] == "kogemuskohtumistel,"
     # a long rest after a head that begins no printed word: two words
-    assert resolve_word_breaks(f"Planeeritav{WORD_BREAK}maksumus", words) == "Planeeritav maksumus"
+    assert resolve_word_breaks(f"Planeeritav{WORD_BREAK}maksumus", words)[0] == "Planeeritav maksumus"
 
 
 def test_a_number_or_date_broken_by_the_column_edge_is_glued():
     words = {"25", "2029", "partnerite", "partneritega", "tegevustega"}
-    assert resolve_word_breaks(f"01.01.2025-31.12.20{WORD_BREAK}25", words) == "01.01.2025-31.12.2025"
-    assert resolve_word_breaks(f"01.01.2023-31.10.{WORD_BREAK}2029", words) == "01.01.2023-31.10.2029"
+    assert resolve_word_breaks(f"01.01.2025-31.12.20{WORD_BREAK}25", words)[0] == "01.01.2025-31.12.2025"
+    assert resolve_word_breaks(f"01.01.2023-31.10.{WORD_BREAK}2029", words)[0] == "01.01.2023-31.10.2029"
     # a head that is a printed word is not taken for the start of a longer one
     text = f"Partnerite{WORD_BREAK}tegevusteg{WORD_BREAK}a seotud"
-    assert resolve_word_breaks(text, words) == "Partnerite tegevustega seotud"
+    assert resolve_word_breaks(text, words)[0] == "Partnerite tegevustega seotud"
     # two whole dates written without a dash stay two
-    assert resolve_word_breaks(f"01.10.2025{WORD_BREAK}31.01.2026", set()) == "01.10.2025 31.01.2026"
+    assert resolve_word_breaks(f"01.10.2025{WORD_BREAK}31.01.2026", set())[0] == "01.10.2025 31.01.2026"
 
 
 def test_a_word_broken_by_the_page_end_is_glued_when_its_line_was_full():
@@ -409,6 +409,32 @@ def test_a_word_broken_by_the_page_end_is_glued_when_its_line_was_full():
 
 
 def test_a_date_cut_inside_its_month_and_a_one_letter_rest_are_glued():
-    assert resolve_word_breaks(f"01.01.2024-31.1{WORD_BREAK}0.2030", set()) == "01.01.2024-31.10.2030"
+    assert resolve_word_breaks(f"01.01.2024-31.1{WORD_BREAK}0.2030", set())[0] == "01.01.2024-31.10.2030"
     # "e" printed alone elsewhere (a stray letter) is no word of its own
-    assert resolve_word_breaks(f"ELVL, graafilin{WORD_BREAK}e disainer", {"e", "disainer"}) == "ELVL, graafiline disainer"
+    assert resolve_word_breaks(f"ELVL, graafilin{WORD_BREAK}e disainer", {"e", "disainer"})[0] == "ELVL, graafiline disainer"
+
+
+def test_the_halves_of_a_word_cut_by_the_page_end_do_not_vouch_for_themselves():
+    """LibreOffice, DejaVu Sans 12 pt: "ELVL, graafili" ends a page full, "ne disainer"
+    begins the next. The cells' own halves are not words the document prints; the
+    prose's "graafilise" begins with the head, so the word is glued."""
+    broken = ["3.5.2.1.1 Tegevus", "01.01.2023-31.10.2029", "01.01.2025-31.12.2025", "500", "ELVL, graafili"]
+    rest = ["", "", "", "", "ne disainer, partnerid"]
+    pp = table_pages([ROW_1, broken], [rest, ROW_2])
+    pp[0].lines.append(line(1, "graafilise kujunduse tellimine", 40))
+    pp[0].fragments[0].rows[-1].ends_full = [False, False, False, False, True]
+    assert rows_of(assemble(pp))[1][4] == "ELVL, graafiline disainer, partnerid"
+
+
+def test_a_break_decided_by_the_rests_length_alone_says_it_was_a_guess():
+    text, glued, guessed = resolve_word_breaks(f"Personaalsete nõustamisprogram{WORD_BREAK}mide koondamine", set())
+    assert text == "Personaalsete nõustamisprogrammide koondamine" and glued == ["nõustamisprogrammide"]
+    assert len(guessed) == 1 and "'nõustamisprogram mide'" in guessed[0]
+    text, glued, guessed = resolve_word_breaks(f"Planeeritav{WORD_BREAK}maksumus", set())
+    assert text == "Planeeritav maksumus" and not glued and "'Planeeritavmaksumus'" in guessed[0]
+    # decided by the vocabulary: no guess
+    assert resolve_word_breaks(f"kogemuskohtum{WORD_BREAK}istel,", {"kogemuskohtumised"})[2] == []
+    # in a table, the guess is a note the analyst sees
+    pp = table_pages([ROW_1, ["3.5.2.1.2 Tegevus", "", "", "600", f"ELVL, nõustamisprogram{WORD_BREAK}mide"]], [ROW_2])
+    notes = [n for n in assemble(pp).notes if n.rule == "word_break_guessed"]
+    assert len(notes) == 1 and "nõustamisprogram|mide" in notes[0].message

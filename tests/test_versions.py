@@ -155,16 +155,16 @@ def _snapshot(db: Path) -> bytes:
 
 
 def test_failure_half_way_leaves_the_warehouse_as_it_was(loaded_db, tmp_path, monkeypatch):
-    import load.warehouse as wh
+    import load.writer as wh
 
     db = loaded_db  # the sample, loaded (a copy of the run's warehouse)
     before = _snapshot(db)
     real = wh._insert_many
 
-    def failing(con, table, fields, rows):
+    def failing(con, table, *args):
         if table == "indicators":
             raise RuntimeError("disk on fire")
-        return real(con, table, fields, rows)
+        return real(con, table, *args)
 
     monkeypatch.setattr(wh, "_insert_many", failing)
     result = run_cli(str(AMENDED), "--db", str(db))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.pdf import pdfium_engine, plumber_engine
+from extract.pdf import pdfium as pdfium_engine, plumber_engine
 from extract.pdf.geometry import WordSettings
 from tests.pdf_bytes import serialise
 

@@ -19,8 +19,8 @@ itself, so a table cut by the page end looks closed in its output; repair wants 
 know it was open).
 
 A cell's text is camelot's: its text lines, joined by grid.py's rules
-(`grid.cell_text`): a hyphen at a line end joins, and a line that may end in a word
-broken by the column edge is marked (`grid.WORD_BREAK`) for repair.py to decide. That
+(`lines.cell_text`): a hyphen at a line end joins, and a line that may end in a word
+broken by the column edge is marked (`lines.WORD_BREAK`) for words.py to decide. That
 mark needs where the line ends, so the lines are taken with their boxes from the
 table's `textlines`, not from the cell's bare string (which, joined with join_lines
 only, leaves "kohanemisteekonda de" and "Lõimumiskoda )" on the sample).
@@ -31,6 +31,7 @@ model (geometry.py) at the top left: y is turned with the page height.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 import warnings
@@ -40,21 +41,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from extract.pdf.geometry import Edge, PageGeometry, PdfUnreadable, Word, is_bold_font
-from extract.pdf.grid import (
-    SEPARATOR_MIN_COVER,
-    SNAP_TOLERANCE,
-    WORD_BREAK,
-    Fragment,
-    FragmentRow,
-    PageLayout,
-    merge_positions,
-    rule_coverage,
-    mostly_bold,
-    text_line_of,
-    cell_text,
-    group_lines,
-    source_words,
-)
+from extract.pdf.grid import CellGrid, Fragment, PageLayout, fragment_from_grid, merge_positions, rule_coverage, source_words
+from extract.pdf.lines import WORD_BREAK, cell_text, text_lines
+from extract.pdf.settings import GRID_SETTINGS, GridSettings
 from extract.text import join_lines
 
 NAME = "camelot"
@@ -67,11 +56,6 @@ FLAVOR = "lattice"
 # The default keeps camelot's own, image-based view of the page: that independence
 # from the geometry engines is what a second engine is for.
 LINE_ENGINE = "combined"
-# camelot places rules from a raster of the page (300 dpi) merged with the PDF's
-# vector lines: its positions lie up to ~0.7 pt off the drawn rules (seen on all three
-# renderings). A rule of the page and one of camelot's are the same rule within
-# grid.py's snapping tolerance (3 pt, far under the ~14 pt of the lowest row).
-RULE_TOLERANCE = SNAP_TOLERANCE
 # A wide gap inside a text line (a tab after a numbering code: "3.5.2.1.1      KOV-s")
 # comes from the parser as a run of blanks; grid.py writes one space between two
 # words however far apart they stand.
@@ -92,7 +76,7 @@ def _readable_copy(path: str | Path, password: str | None) -> Iterator[str]:
     wrong password and PdfUnreadable for a file pdfium cannot open."""
     import pypdfium2 as pdfium
 
-    from extract.pdf.pdfium_engine import open_pdfium
+    from extract.pdf.pdfium import open_pdfium
 
     pdf = open_pdfium(path, password)
     if not password:
@@ -177,79 +161,67 @@ def _inside(w: Word, box: Box) -> bool:
     return box[0] <= w.xc <= box[2] and box[1] <= w.yc <= box[3]
 
 
-def _cell_text(raw: str, lines: list[Word], box: Box) -> str:
+def _cell_text(raw: str, lines: list[Word], box: Box, settings: GridSettings) -> str:
     """A cell's text: camelot's text lines inside the cell's box joined by grid.py's
     rules (`grid.cell_text`). If those lines do not spell camelot's own text for the
     cell (camelot put a line straying over a border into another cell), camelot's
     text is kept as it is, its lines joined with join_lines only."""
     if lines:
-        text = cell_text(lines, box)
+        text = cell_text(lines, box, settings)
         if _compact(text) == _compact(raw):
             return text
     return join_lines(raw.split("\n"))
 
 
-def _ruled(edges: list[Edge], y: float, x0: float, x1: float) -> bool:
+def _ruled(edges: list[Edge], y: float, x0: float, x1: float, settings: GridSettings) -> bool:
     """Whether the page draws a horizontal rule at `y` over most of [x0, x1] (its
-    segments together: WeasyPrint draws each cell's border on its own)."""
-    at = [e for e in edges if e.orientation == "h" and abs(e.top - y) <= RULE_TOLERANCE]
-    return rule_coverage(at, x0, x1) >= SEPARATOR_MIN_COVER
+    segments together: WeasyPrint draws each cell's border on its own). camelot places
+    rules from a raster of the page (300 dpi) merged with the PDF's vector lines: its
+    positions lie up to ~0.7 pt off the drawn rules (seen on all three renderings), so
+    a rule of the page and one of camelot's are the same rule within grid.py's
+    snapping tolerance (3 pt by default, far under the ~14 pt of the lowest row)."""
+    at = [e for e in edges if e.orientation == "h" and abs(e.top - y) <= settings.snap_tolerance]
+    return rule_coverage(at, x0, x1) >= settings.separator_min_cover
 
 
-def fragment_from_table(table, page: PageGeometry) -> Fragment:
-    """One camelot table (`camelot.core.Table`) on `page` as a Fragment: a FragmentRow
-    per camelot row; a merged cell's text, box and (columns, rows) span at its top-left
-    position, "" / its box / (0, 0) at the positions it covers; `open_top` /
-    `open_bottom` when the page draws no rule along the table's top / bottom side."""
+def fragment_from_table(table, page: PageGeometry, settings: GridSettings = GRID_SETTINGS) -> Fragment:
+    """One camelot table (`camelot.core.Table`) on `page` as a Fragment, built as
+    grid.py builds its own (`grid.fragment_from_grid`) from camelot's grid: a
+    FragmentRow per camelot row; a merged cell's text, box and (columns, rows) span at
+    its top-left position, "" / its box / (0, 0) at the positions it covers;
+    `open_top` / `open_bottom` when the page draws no rule along the table's top /
+    bottom side."""
     height = page.height
     # camelot's rows run top to bottom as (y top, y bottom), its columns left to right.
     ys = [height - table.rows[0][0]] + [height - r[1] for r in table.rows]
     xs = [table.cols[0][0]] + [c[1] for c in table.cols]
     lines = [w for w in (_line_word(t, height) for t in table.textlines or ()) if w is not None]
-    owner = _merged_cells(table)
-    positions: dict[int, list[tuple[int, int]]] = {}
-    for i, row in enumerate(owner):
-        for j, cid in enumerate(row):
-            positions.setdefault(cid, []).append((i, j))
-    boxes: dict[int, Box] = {}
-    spans: dict[int, tuple[int, int, int, int]] = {}
-    texts: dict[int, str] = {}
+    grid = CellGrid(ys, xs, _merged_cells(table))
     cell_lines: dict[int, list[Word]] = {}
-    for cid, pos in positions.items():
-        i0, i1 = min(p[0] for p in pos), max(p[0] for p in pos)
-        j0, j1 = min(p[1] for p in pos), max(p[1] for p in pos)
-        boxes[cid] = (xs[j0], ys[i0], xs[j1 + 1], ys[i1 + 1])
-        spans[cid] = (i0, j0, j1 - j0 + 1, i1 - i0 + 1)
+    texts: dict[int, str] = {}
+    positions = grid.cell_positions()
+    for cid, (box, _) in grid.cell_boxes().items():
         # camelot moves a merged cell's text to its top-left position (its default
         # shift_text "l", "t"); every position's text is gathered anyway, in order.
-        raw = "\n".join(table.cells[i][j].text for i, j in sorted(pos))
-        cell_lines[cid] = [w for w in lines if _inside(w, boxes[cid])]
-        texts[cid] = _cell_text(raw, cell_lines[cid], boxes[cid])
-    rows = []
-    for i, row_owner in enumerate(owner):
-        cells, row_boxes, row_spans = [], [], []
-        bold_cells = filled_cells = 0
-        for j, cid in enumerate(row_owner):
-            i0, j0, ncols, nrows = spans[cid]
-            origin = (i0, j0) == (i, j)
-            cells.append(texts[cid] if origin else "")
-            row_boxes.append(boxes[cid])
-            row_spans.append((ncols, nrows) if origin else (0, 0))
-            if origin and cell_lines[cid]:
-                filled_cells += 1
-                bold_cells += mostly_bold(cell_lines[cid])
-        bold = filled_cells > 0 and bold_cells == filled_cells
-        rows.append(FragmentRow(cells, ys[i], ys[i + 1], row_boxes, row_spans, bold))
-    open_top = not _ruled(page.edges, ys[0], xs[0], xs[-1])
-    open_bottom = not _ruled(page.edges, ys[-1], xs[0], xs[-1])
-    return Fragment(page.page_no, (xs[0], ys[0], xs[-1], ys[-1]), rows, open_top, open_bottom, list(xs))
+        raw = "\n".join(table.cells[i][j].text for i, j in sorted(positions[cid]))
+        cell_lines[cid] = [w for w in lines if _inside(w, box)]
+        texts[cid] = _cell_text(raw, cell_lines[cid], box, settings)
+    return fragment_from_grid(
+        grid, cell_lines, page.page_no,
+        open_top=not _ruled(page.edges, ys[0], xs[0], xs[-1], settings),
+        open_bottom=not _ruled(page.edges, ys[-1], xs[0], xs[-1], settings),
+        # Not marked for camelot (as before this routine was shared): its cell
+        # "words" are whole text lines, not the words the test was tuned on.
+        settings=settings, texts=texts, mark_full=False,
+    )
 
 
 # ------------------------------------------------------------------------- pages
 
 
 def camelot_layouts(
-    path: str | Path, geometry_pages: Iterable[PageGeometry], *, password: str | None = None
+    path: str | Path, geometry_pages: Iterable[PageGeometry], *, password: str | None = None,
+    settings: GridSettings = GRID_SETTINGS,
 ) -> list[PageLayout]:
     """Every page of the file as a `PageLayout`, in the order of `geometry_pages`:
     camelot's lattice tables on the page as fragments (top to bottom), and the page's
@@ -264,13 +236,14 @@ def camelot_layouts(
         by_page.setdefault(int(t.page), []).append(t)
     layouts = []
     for page in geometry_pages:
-        fragments = [fragment_from_table(t, page) for t in by_page.get(page.page_no, [])]
-        fragments = sorted((f for f in fragments if f.rows), key=lambda f: f.bbox[1])
-        for f in fragments:
+        fragments = [fragment_from_table(t, page, settings) for t in by_page.get(page.page_no, [])]
+        fragments = [
             # The words of the geometry engine inside camelot's region: a count
             # independent of camelot's own text, for the text balance.
-            f.source_words = source_words([w for w in page.words if _inside(w, f.bbox)])
+            dataclasses.replace(f, source_words=source_words([w for w in page.words if _inside(w, f.bbox)]))
+            for f in sorted((f for f in fragments if f.rows), key=lambda f: f.bbox[1])
+        ]
         words = [w for w in page.words if not any(_inside(w, f.bbox) for f in fragments)]
-        lines = [text_line_of(line, page.page_no) for line in group_lines(words)]
-        layouts.append(PageLayout(page.page_no, page.width, page.height, fragments, lines))
+        layouts.append(PageLayout(page.page_no, page.width, page.height, fragments,
+                                  text_lines(words, page.page_no, settings)))
     return layouts

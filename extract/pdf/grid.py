@@ -11,9 +11,11 @@ Pure functions on a `PageGeometry`, each named for one geometric idea:
   (or over its first): the vertical rules say where it ends;
 * `cell_grid`: rows between horizontal rules, columns between vertical rules, cells
   merged where the rule between two grid positions is missing (spanning cells);
-* `assign_words` / `cell_text`: each word goes to the cell holding its centre (for a
-  word straying over a border, the cell holding most of it); a cell's words are
-  grouped into lines and the lines joined as printed lines are joined.
+* `assign_words`: each word goes to the cell holding its centre (for a word straying
+  over a border, the cell holding most of it);
+* `fragment_from_grid`: a cell's words grouped into lines and the lines joined as
+  printed lines are (lines.py), per grid row; camelot_engine.py builds its
+  fragments here too.
 
 The result per page is a `PageLayout`: its table `Fragment`s (one per ruled table on
 the page, rows as drawn) and the `TextLine`s outside any table.
@@ -21,68 +23,28 @@ the page, rows as drawn) and the `TextLine`s outside any table.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 
-from extract.pdf.geometry import WORD_SETTINGS, Edge, PageGeometry, Word
-from extract.text import DASHES, clean_text, join_lines
+from extract.pdf.geometry import Edge, PageGeometry, Word
+# Lines and cell text (lines.py); WORD_BREAK, TextLine, cell_text, group_lines are
+# imported from here too by the engines and tests.
+from extract.pdf.lines import (  # noqa: F401
+    WORD_BREAK,
+    TextLine,
+    cell_text,
+    ends_full,
+    group_lines,
+    join_cell_lines,
+    mostly_bold,
+    padding_of,
+    text_lines,
+)
+from extract.pdf.settings import GRID_SETTINGS, GridSettings
+from extract.text import clean_text
 
-# Rules whose positions differ by less than this (pt) are one rule: producers draw a
-# cell's border a fraction of a point off its neighbour's (line width, rounding).
-SNAP_TOLERANCE = 3.0
-# Collinear segments with a gap smaller than this (pt) are one rule (WeasyPrint draws
-# every cell's border separately; joints leave sub-point gaps).
-JOIN_TOLERANCE = 3.0
-# A vertical and a horizontal rule this close (pt) to each other touch.
-INTERSECTION_TOLERANCE = 3.0
-# A rule separates two grid positions when it covers at least this share of their
-# common side; less is a stub, and the positions belong to one merged cell.
-SEPARATOR_MIN_COVER = 0.5
-# A ruled region needs at least this many vertical rules (its two sides) to be a table.
-MIN_VERTICAL_RULES = 2
-# Words whose tops differ by less than this share of their font size are on one line.
-LINE_TOP_TOLERANCE = 0.5
-# A word too long for its column is broken inside the word, with no hyphen: the line
-# holds that one word and ends closer than this share of the font size to the cell's
-# right text edge (less than one glyph more would fit: ~0.25 em seen, a glyph is up to
-# ~0.6 em). Such a break is only marked here (WORD_BREAK); repair.py decides with the
-# document's vocabulary whether it was a break inside a word or between two words.
-WORD_BREAK_MAX_SLACK = 0.5
-# A glyph may be this much wider than its word's mean glyph width ("m" in "maa").
-WIDE_GLYPH_RATIO = 1.5
-# A cell's text is left-aligned when it starts at most this share of the font size from
-# the cell's left rule (cell padding); only then is its right text edge known.
-MAX_CELL_PADDING = 1.0
-# In a row cut open by the page end, text under a blank of more than this many lines
-# (font sizes) is not the row's (see _below_a_blank).
-OPEN_ROW_MAX_BLANK = 2.0
-# A date, or a range of two, as the annex writes them: what a date cut short by the
-# column edge and its rest make together.
-_DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
-DATE_RE = re.compile(_DATE)
-DATE_OR_RANGE_RE = re.compile(rf"{_DATE}(?:[{DASHES}]{_DATE})?")
-# Marks a line break that may fall inside a word (see WORD_BREAK_MAX_SLACK). It is a
-# zero-width space, so it is never mistaken for text; repair.py resolves every one.
-WORD_BREAK = "\u200b"
-# Closing punctuation: what, besides a lower-case letter, the rest of a word broken by
-# the column edge may start with on the next line.
-CLOSING_PUNCTUATION = ")]}»”“’,.;:!?"
-
-
-@dataclass(frozen=True)
-class TextLine:
-    """A line of running text outside any table."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    page_no: int
+# The tolerances (snap, join, cover, line, word-break slack, ...) are GridSettings
+# fields (settings.py), passed to every function that uses one.
 
 
 @dataclass
@@ -152,9 +114,10 @@ def _cluster(values: list[float], tolerance: float) -> list[list[int]]:
     return groups
 
 
-def snap_edges(edges: list[Edge], tolerance: float = SNAP_TOLERANCE) -> list[Edge]:
+def snap_edges(edges: list[Edge], settings: GridSettings = GRID_SETTINGS) -> list[Edge]:
     """Horizontal rules at nearly the same y moved to their mean y; vertical rules at
     nearly the same x to their mean x."""
+    tolerance = settings.snap_tolerance
     out: list[Edge] = []
     for orient in ("h", "v"):
         group = [e for e in edges if e.orientation == orient]
@@ -167,9 +130,10 @@ def snap_edges(edges: list[Edge], tolerance: float = SNAP_TOLERANCE) -> list[Edg
     return out
 
 
-def join_edges(edges: list[Edge], tolerance: float = JOIN_TOLERANCE) -> list[Edge]:
+def join_edges(edges: list[Edge], settings: GridSettings = GRID_SETTINGS) -> list[Edge]:
     """Collinear rules that overlap or nearly touch joined into one (after snapping,
     collinear means exactly equal position)."""
+    tolerance = settings.join_tolerance
     out: list[Edge] = []
     by_line: dict[tuple[str, float], list[Edge]] = {}
     for e in edges:
@@ -187,48 +151,61 @@ def join_edges(edges: list[Edge], tolerance: float = JOIN_TOLERANCE) -> list[Edg
     return out
 
 
-def _touch(h: Edge, v: Edge, tol: float = INTERSECTION_TOLERANCE) -> bool:
+class DisjointSets:
+    """Union-find over 0..n-1 (path halving; a union keeps the smaller root, so a
+    set's id is its smallest member): the one used for connected rules and merged
+    cells alike."""
+
+    def __init__(self, n: int):
+        self.parent = list(range(max(n, 0)))
+
+    def find(self, k: int) -> int:
+        parent = self.parent
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _touch(h: Edge, v: Edge, tol: float) -> bool:
     return h.x0 - tol <= v.x0 <= h.x1 + tol and v.top - tol <= h.top <= v.bottom + tol
 
 
-def find_table_regions(edges: list[Edge]) -> list[list[Edge]]:
+def find_table_regions(edges: list[Edge], settings: GridSettings = GRID_SETTINGS) -> list[list[Edge]]:
     """The connected groups of rules (a horizontal and a vertical rule are connected
     where they touch) that have enough vertical rules to be a table, top to bottom."""
     hs = [e for e in edges if e.orientation == "h"]
     vs = [e for e in edges if e.orientation == "v"]
-    parent = list(range(len(hs) + len(vs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(hs) + len(vs))
     # Vertical rules sorted by x: each horizontal rule only meets those within its
     # x-extent (keeps pages with many drawn segments fast).
     v_order = sorted(range(len(vs)), key=lambda j: vs[j].x0)
     v_xs = [vs[j].x0 for j in v_order]
-    tol = INTERSECTION_TOLERANCE
+    tol = settings.intersection_tolerance
     for i, h in enumerate(hs):
         lo, hi = bisect_left(v_xs, h.x0 - tol), bisect_right(v_xs, h.x1 + tol)
         for j in v_order[lo:hi]:
-            if _touch(h, vs[j]):
-                a, b = find(i), find(len(hs) + j)
-                if a != b:
-                    parent[a] = b
+            if _touch(h, vs[j], tol):
+                sets.union(i, len(hs) + j)
     groups: dict[int, list[Edge]] = {}
     for k, e in enumerate(hs + vs):
-        groups.setdefault(find(k), []).append(e)
+        groups.setdefault(sets.find(k), []).append(e)
     regions = [
         g for g in groups.values()
-        if len({e.x0 for e in g if e.orientation == "v"}) >= MIN_VERTICAL_RULES
+        if len({e.x0 for e in g if e.orientation == "v"}) >= settings.min_vertical_rules
     ]
     return sorted(regions, key=lambda g: min(e.top for e in g))
 
 
-def close_open_sides(region: list[Edge], tolerance: float = SNAP_TOLERANCE) -> tuple[list[Edge], bool, bool]:
+def close_open_sides(region: list[Edge], settings: GridSettings = GRID_SETTINGS) -> tuple[list[Edge], bool, bool]:
     """Add a horizontal rule where the vertical rules end beyond the last (or before
     the first) horizontal rule; say whether the bottom / top had to be closed."""
+    tolerance = settings.snap_tolerance
     vs = [e for e in region if e.orientation == "v"]
     hs = [e for e in region if e.orientation == "h"]
     left, right = min(e.x0 for e in vs), max(e.x0 for e in vs)
@@ -264,6 +241,17 @@ class CellGrid:
                 out.setdefault(cid, []).append((i, j))
         return out
 
+    def cell_boxes(self) -> dict[int, tuple[tuple[float, float, float, float], tuple[int, int, int, int]]]:
+        """Per cell id: its box (x0, top, x1, bottom) and where it lies (first row,
+        first column, columns spanned, rows spanned)."""
+        out = {}
+        for cid, pos in self.cell_positions().items():
+            i0, i1 = min(p[0] for p in pos), max(p[0] for p in pos)
+            j0, j1 = min(p[1] for p in pos), max(p[1] for p in pos)
+            box = (self.xs[j0], self.ys[i0], self.xs[j1 + 1], self.ys[i1 + 1])
+            out[cid] = (box, (i0, j0, j1 - j0 + 1, i1 - i0 + 1))
+        return out
+
     def locate(self, x: float, y: float) -> tuple[int, int] | None:
         """The grid position holding the point, or None outside the grid."""
         if len(self.xs) < 2 or len(self.ys) < 2:
@@ -275,7 +263,7 @@ class CellGrid:
         return i, j
 
 
-def _distinct(values: list[float], tolerance: float = SNAP_TOLERANCE) -> list[float]:
+def _distinct(values: list[float], tolerance: float) -> list[float]:
     return [sum(values[i] for i in g) / len(g) for g in _cluster(values, tolerance)]
 
 
@@ -302,32 +290,21 @@ def merge_positions(n_rows: int, n_cols: int, joined_right, joined_down) -> list
     row-major index of the cell's top-left position). `joined_right(i, j)` says there
     is no rule between (i, j) and (i, j+1); `joined_down(i, j)`, none between (i, j)
     and (i+1, j). Union-find, so L-shaped joins settle on one id."""
-    parent = list(range(max(n_rows * n_cols, 0)))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
+    sets = DisjointSets(n_rows * n_cols)
     for i in range(n_rows):
         for j in range(n_cols):
             k = i * n_cols + j
             if j + 1 < n_cols and joined_right(i, j):
-                union(k, k + 1)
+                sets.union(k, k + 1)
             if i + 1 < n_rows and joined_down(i, j):
-                union(k, k + n_cols)
-    return [[find(i * n_cols + j) for j in range(n_cols)] for i in range(n_rows)]
+                sets.union(k, k + n_cols)
+    return [[sets.find(i * n_cols + j) for j in range(n_cols)] for i in range(n_rows)]
 
 
-def cell_grid(region: list[Edge], tolerance: float = SNAP_TOLERANCE) -> CellGrid:
+def cell_grid(region: list[Edge], settings: GridSettings = GRID_SETTINGS) -> CellGrid:
     """The grid of a closed region and its merged cells: two neighbouring positions
     are one cell unless a rule covers most of the side between them."""
+    tolerance, cover = settings.snap_tolerance, settings.separator_min_cover
     ys = _distinct([e.top for e in region if e.orientation == "h"], tolerance)
     xs = _distinct([e.x0 for e in region if e.orientation == "v"], tolerance)
     h_at = {y: [e for e in region if e.orientation == "h" and abs(e.top - y) <= tolerance] for y in ys}
@@ -335,140 +312,10 @@ def cell_grid(region: list[Edge], tolerance: float = SNAP_TOLERANCE) -> CellGrid
     owner = merge_positions(
         len(ys) - 1,
         len(xs) - 1,
-        joined_right=lambda i, j: rule_coverage(v_at[xs[j + 1]], ys[i], ys[i + 1]) < SEPARATOR_MIN_COVER,
-        joined_down=lambda i, j: rule_coverage(h_at[ys[i + 1]], xs[j], xs[j + 1]) < SEPARATOR_MIN_COVER,
+        joined_right=lambda i, j: rule_coverage(v_at[xs[j + 1]], ys[i], ys[i + 1]) < cover,
+        joined_down=lambda i, j: rule_coverage(h_at[ys[i + 1]], xs[j], xs[j + 1]) < cover,
     )
     return CellGrid(ys, xs, owner)
-
-
-# ---------------------------------------------------------------------------- words
-
-
-def group_lines(words: list[Word]) -> list[list[Word]]:
-    """Words grouped into printed lines (tops within a share of the font size), top to
-    bottom, each line's words left to right."""
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        if lines:
-            first = lines[-1][0]
-            if w.top - first.top <= LINE_TOP_TOLERANCE * max(first.size, w.size, 1.0):
-                lines[-1].append(w)
-                continue
-        lines.append([w])
-    return [sorted(line, key=lambda w: w.x0) for line in lines]
-
-
-def line_text(words: list[Word]) -> str:
-    """A line's words joined: a space between words unless they abut (a font change
-    inside one run of text; the gap rule of the page model, geometry.WordSettings)."""
-    out = ""
-    prev: Word | None = None
-    for w in words:
-        if prev is not None and w.x0 - prev.x1 > WORD_SETTINGS.word_gap(max(prev.size, w.size)):
-            out += " "
-        out += w.text
-        prev = w
-    return out
-
-
-def _maybe_broken_word(line: list[Word], nxt: list[Word], box: tuple[float, float, float, float], padding: float) -> bool:
-    """Whether `line` may end in a word broken by the column edge (see
-    WORD_BREAK_MAX_SLACK): one word only, filling the line, the next line going on
-    in lower case or with closing punctuation, or a date cut short going on in digits."""
-    if " " in line_text(line):
-        return False
-    last = line[-1]
-    if last.space_after:
-        return False  # the PDF draws the space: a break between words
-    if last.text.endswith(tuple(DASHES)):
-        return False  # a hyphen at the line end: join_lines joins it anyway
-    size = max(last.size, 1.0)
-    if padding > MAX_CELL_PADDING * size:
-        return False  # not left-aligned: where the text could have ended is unknown
-    slack = (box[2] - padding) - last.x1
-    # Less room left than the glyph that went to the next line: that glyph's width is
-    # not known, its word's mean glyph width (with room for a wide one) stands for it.
-    rest = nxt[0]
-    glyph = (rest.x1 - rest.x0) / max(len(rest.text), 1)
-    first = rest.text[:1]
-    return slack < max(WORD_BREAK_MAX_SLACK * size, WIDE_GLYPH_RATIO * glyph) and (
-        first.islower() or first in CLOSING_PUNCTUATION
-        or number_goes_on(last.text, rest.text)
-    )
-
-
-def number_goes_on(head: str, tail: str) -> bool:
-    """Whether a date broken by the column edge goes on in `tail`: the last word of
-    `head`, not a whole date itself, and the first of `tail` make a date or a range
-    ("01.01.2023-31.10.20" + "29", "01.01.2024-31.1" + "0.2030", "31.12." + "2025";
-    "01.10.2025" + "31.01.2026" are two dates)."""
-    h, t = head.split(), tail.split()
-    if not h or not t or not t[0][:1].isdigit() or DATE_RE.fullmatch(h[-1]):
-        return False
-    return bool(DATE_OR_RANGE_RE.fullmatch((h[-1] + t[0]).rstrip(".,;:)")))
-
-
-def ends_full(words: list[Word], box: tuple[float, float, float, float]) -> bool:
-    """Whether a cell's last line is one word filling the line, with no blank drawn
-    after it (as `_maybe_broken_word` asks, the next line unknown: the word's own mean
-    glyph width stands for the glyph that did not fit)."""
-    lines = group_lines(words)
-    if not lines or " " in line_text(lines[-1]):
-        return False
-    last = lines[-1][-1]
-    size = max(last.size, 1.0)
-    padding = min(w.x0 for w in words) - box[0]
-    if last.space_after or last.text.endswith(tuple(DASHES)) or padding > MAX_CELL_PADDING * size:
-        return False
-    glyph = (last.x1 - last.x0) / max(len(last.text), 1)
-    return (box[2] - padding) - last.x1 < max(WORD_BREAK_MAX_SLACK * size, WIDE_GLYPH_RATIO * glyph)
-
-
-def cell_text(words: list[Word], box: tuple[float, float, float, float] | None = None) -> str:
-    """A cell's words as text: lines joined as printed lines are (join_lines), with a
-    WORD_BREAK where the column edge may have broken a word."""
-    lines = group_lines(words)
-    if not lines:
-        return ""
-    texts = [line_text(line) for line in lines]
-    if len(lines) == 1:
-        return texts[0]
-    padding = min(w.x0 for w in words) - box[0] if box is not None else 0.0
-    merged = [texts[0]]
-    for prev, line, text in zip(lines, lines[1:], texts[1:]):
-        if box is not None and _maybe_broken_word(prev, line, box, padding):
-            merged[-1] += WORD_BREAK + text
-        elif prev[-1].space_after and prev[-1].text.endswith(tuple(DASHES)):
-            # "01.01.2025- " + "31.12.2025": the PDF draws the space after the dash,
-            # so the text has one; join_lines would glue the two.
-            merged[-1] += " " + text
-        else:
-            merged.append(text)
-    return join_lines(merged)
-
-
-def mostly_bold(words: list[Word]) -> bool:
-    bold = sum(len(w.text) for w in words if w.bold)
-    return bold * 2 > sum(len(w.text) for w in words)
-
-
-def text_line_of(words: list[Word], page_no: int) -> TextLine:
-    chars = Counter()
-    bold_chars = 0
-    for w in words:
-        chars[round(w.size, 1)] += len(w.text)
-        bold_chars += len(w.text) if w.bold else 0
-    total = sum(chars.values())
-    return TextLine(
-        text=line_text(words),
-        x0=min(w.x0 for w in words),
-        x1=max(w.x1 for w in words),
-        top=min(w.top for w in words),
-        bottom=max(w.bottom for w in words),
-        size=chars.most_common(1)[0][0],
-        bold=bold_chars * 2 > total,
-        page_no=page_no,
-    )
 
 
 # ----------------------------------------------------------------------------- page
@@ -488,66 +335,92 @@ def assign_words(grid: CellGrid, words: list[Word]) -> tuple[dict[int, list[Word
     return cells, rest
 
 
-def _below_a_blank(words: list[Word], row_top: float) -> list[Word]:
+def _below_a_blank(words: list[Word], row_top: float, settings: GridSettings) -> list[Word]:
     """Of the words in a row cut open by the page end, those of its last line when it
-    stands under a blank of more than OPEN_ROW_MAX_BLANK lines (from the text above,
-    or from the row's top rule): a cell's text starts at its top and runs on without
-    such a gap, and a producer that draws the cut-open borders down into the page
-    margin (Chromium) draws them around the page number there."""
-    lines = group_lines(words)
+    stands under a blank of more than settings.open_row_max_blank lines (from the text
+    above, or from the row's top rule): a cell's text starts at its top and runs on
+    without such a gap, and a producer that draws the cut-open borders down into the
+    page margin (Chromium) draws them around the page number there."""
+    lines = group_lines(words, settings)
     if not lines:
         return []
     last = lines[-1]
     above = max((w.bottom for line in lines[:-1] for w in line), default=row_top)
     size = max(max(w.size for w in last), 1.0)
-    return last if min(w.top for w in last) - above > OPEN_ROW_MAX_BLANK * size else []
+    return last if min(w.top for w in last) - above > settings.open_row_max_blank * size else []
 
 
-def fragment_from_region(region: list[Edge], words: list[Word], page_no: int) -> tuple[Fragment, list[Word]]:
-    """The fragment a region draws, filled with the words inside it; and the words
-    that are not inside it."""
-    closed, open_top, open_bottom = close_open_sides(region)
-    grid = cell_grid(closed)
-    cells, rest = assign_words(grid, words)
-    if open_bottom and grid.owner:
-        last_row = {cid for cid in grid.owner[-1]}
-        stray = _below_a_blank([w for cid in last_row for w in cells.get(cid, ())], grid.ys[-2])
-        if stray:
-            gone = set(map(id, stray))
-            for cid in last_row:
-                cells[cid] = [w for w in cells.get(cid, ()) if id(w) not in gone]
-            rest = rest + stray
-    positions = grid.cell_positions()
-    boxes = {}
-    spans = {}
-    for cid, pos in positions.items():
-        i0, i1 = min(p[0] for p in pos), max(p[0] for p in pos)
-        j0, j1 = min(p[1] for p in pos), max(p[1] for p in pos)
-        boxes[cid] = (grid.xs[j0], grid.ys[i0], grid.xs[j1 + 1], grid.ys[i1 + 1])
-        spans[cid] = (i0, j0, j1 - j0 + 1, i1 - i0 + 1)
+def fragment_from_grid(
+    grid: CellGrid,
+    cells: dict[int, list[Word]],
+    page_no: int,
+    *,
+    open_top: bool,
+    open_bottom: bool,
+    settings: GridSettings = GRID_SETTINGS,
+    texts: dict[int, str] | None = None,
+    mark_full: bool = True,
+    source: list[str] | None = None,
+) -> Fragment:
+    """The fragment of a cell grid whose cells hold `cells` (cell id -> its words, or
+    text lines as words): per grid row the texts (`cell_text`, or `texts[cid]` when
+    given), cell boxes, spans, boldness, OCR confidence and, with `mark_full`, whether
+    a cell's last line is one word filling it. grid.py and camelot_engine.py both
+    build their fragments here."""
+    placed = grid.cell_boxes()
     rows = []
     for i, owners in enumerate(grid.owner):
-        texts, row_boxes, row_spans, confs, full = [], [], [], [], []
+        row_texts, row_boxes, row_spans, confs, full = [], [], [], [], []
         bold_cells = filled_cells = 0
         for j, cid in enumerate(owners):
-            i0, j0, ncols, nrows = spans[cid]
+            box, (i0, j0, ncols, nrows) = placed[cid]
             origin = (i0, j0) == (i, j)
             cell_words = cells.get(cid, []) if origin else []
-            texts.append(cell_text(cell_words, boxes[cid]) if origin else "")
+            lines = group_lines(cell_words, settings)
+            padding = padding_of(cell_words, box) if cell_words else 0.0
+            if not origin:
+                row_texts.append("")
+            elif texts is not None:
+                row_texts.append(texts[cid])
+            else:
+                row_texts.append(join_cell_lines(lines, box, padding, settings) if lines else "")
             confs.append(min((w.conf for w in cell_words if w.conf is not None), default=None))
-            full.append(bool(cell_words) and ends_full(cell_words, boxes[cid]))
-            row_boxes.append(boxes[cid])
+            full.append(ends_full(lines, box, padding, settings))
+            row_boxes.append(box)
             row_spans.append((ncols, nrows) if origin else (0, 0))
             if cell_words:
                 filled_cells += 1
                 bold_cells += mostly_bold(cell_words)
         bold = filled_cells > 0 and bold_cells == filled_cells
-        rows.append(FragmentRow(texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold, full))
+        rows.append(FragmentRow(row_texts, grid.ys[i], grid.ys[i + 1], row_boxes, row_spans, bold,
+                                full if mark_full else []))
         if any(c is not None for c in confs):
             rows[-1].confidence = confs
     bbox = (grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1])
+    return Fragment(page_no, bbox, rows, open_top, open_bottom, list(grid.xs), source)
+
+
+def fragment_from_region(
+    region: list[Edge], words: list[Word], page_no: int, settings: GridSettings = GRID_SETTINGS
+) -> tuple[Fragment, list[Word]]:
+    """The fragment a region draws, filled with the words inside it; and the words
+    that are not inside it."""
+    closed, open_top, open_bottom = close_open_sides(region, settings)
+    grid = cell_grid(closed, settings)
+    cells, rest = assign_words(grid, words)
+    if open_bottom and grid.owner:
+        last_row = {cid for cid in grid.owner[-1]}
+        stray = _below_a_blank([w for cid in last_row for w in cells.get(cid, ())], grid.ys[-2], settings)
+        if stray:
+            gone = set(map(id, stray))
+            for cid in last_row:
+                cells[cid] = [w for w in cells.get(cid, ()) if id(w) not in gone]
+            rest = rest + stray
     inside = [w for ws in cells.values() for w in ws]
-    fragment = Fragment(page_no, bbox, rows, open_top, open_bottom, list(grid.xs), source_words(inside))
+    fragment = fragment_from_grid(
+        grid, cells, page_no, open_top=open_top, open_bottom=open_bottom, settings=settings,
+        source=source_words(inside),
+    )
     return fragment, rest
 
 
@@ -556,14 +429,13 @@ def source_words(words: list[Word]) -> list[str]:
     return [t for w in sorted(words, key=lambda w: (w.top, w.x0)) for t in clean_text(w.text).split()]
 
 
-def page_layout(page: PageGeometry) -> PageLayout:
+def page_layout(page: PageGeometry, settings: GridSettings = GRID_SETTINGS) -> PageLayout:
     """A page's table fragments (top to bottom) and the text lines outside them."""
-    edges = join_edges(snap_edges(page.edges))
+    edges = join_edges(snap_edges(page.edges, settings), settings)
     fragments: list[Fragment] = []
     words = list(page.words)
-    for region in find_table_regions(edges):
-        fragment, words = fragment_from_region(region, words, page.page_no)
+    for region in find_table_regions(edges, settings):
+        fragment, words = fragment_from_region(region, words, page.page_no, settings)
         if fragment.rows:
             fragments.append(fragment)
-    lines = [text_line_of(line, page.page_no) for line in group_lines(words)]
-    return PageLayout(page.page_no, page.width, page.height, fragments, lines)
+    return PageLayout(page.page_no, page.width, page.height, fragments, text_lines(words, page.page_no, settings))

@@ -351,15 +351,19 @@ def skew_angle(ink: np.ndarray) -> float:
     return float(max(fine, key=score))
 
 
-def deskew(gray: np.ndarray) -> tuple[np.ndarray, float]:
+def deskew(gray: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+    """The page turned straight, the angle removed, and its ink; a straight page (most
+    are) is binarised once, not again after a turn that did nothing."""
     import cv2
 
-    angle = skew_angle(_binary(gray))
+    ink = _binary(gray)
+    angle = skew_angle(ink)
     if abs(angle) < SKEW_FINE_STEP:
-        return gray, 0.0
+        return gray, 0.0, ink
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255), angle
+    straight = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+    return straight, angle, _binary(straight)
 
 
 def find_rules(ink: np.ndarray, scale: float) -> list[Edge]:
@@ -490,9 +494,8 @@ def ocr_page_image(gray: np.ndarray, page_no: int, width: float, height: float) 
     in points; and the skew that was removed (degrees)."""
     import tesserocr
 
-    gray, angle = deskew(gray)
+    gray, angle, ink = deskew(gray)
     scale = width / gray.shape[1]  # pt per px
-    ink = _binary(gray)
     edges = find_rules(ink, scale)
     lines: list[_Line] = []
     prose = gray.copy()
@@ -617,7 +620,7 @@ class OcrDocument:
 
 @contextmanager
 def open_document(path: str | Path, password: str | None = None) -> Iterator[OcrDocument]:
-    from extract.pdf.pdfium_engine import open_pdfium
+    from extract.pdf.pdfium import open_pdfium
 
     doc = OcrDocument(open_pdfium(path, password))
     try:

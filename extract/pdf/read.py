@@ -11,6 +11,7 @@ from extract.model import ExtractedDocument
 from extract.pdf.geometry import OcrUnavailable, PdfEncrypted, PdfUnreadable
 from extract.pdf.grid import page_layout
 from extract.pdf.repair import assemble
+from extract.pdf.settings import PDF_SETTINGS, PdfSettings
 
 
 def _plumber(path, password):
@@ -20,7 +21,7 @@ def _plumber(path, password):
 
 
 def _pdfium(path, password):
-    from extract.pdf.pdfium_engine import open_document
+    from extract.pdf.pdfium import open_document
 
     return open_document(path, password)
 
@@ -31,23 +32,26 @@ def _ocr(path, password):
     return open_document(path, password)
 
 
-def _camelot_layouts(path, pages, password):
+def _camelot_layouts(path, pages, password, settings):
     from extract.pdf.camelot_engine import camelot_layouts
 
-    return camelot_layouts(path, pages, password=password)
+    return camelot_layouts(path, pages, password=password, settings=settings)
 
 
 # Engine name -> opener of the page geometry. camelot finds the tables itself; the
 # geometry (pdfium) gives it the text outside the tables and the page's rules.
 ENGINES: dict[str, Callable] = {"pdfplumber": _plumber, "pdfium": _pdfium, "camelot": _pdfium, "ocr": _ocr}
-# Engines that find the tables themselves: (path, geometry pages, password) -> PageLayouts.
+# Engines that find the tables themselves: (path, geometry pages, password, GridSettings) -> PageLayouts.
 TABLE_FINDERS: dict[str, Callable] = {"camelot": _camelot_layouts}
 
 
 def read_pdf(
-    path: str | Path, *, engine: str, limits, password: str | None = None, ocr_fallback: bool = False
+    path: str | Path, *, engine: str, limits, password: str | None = None, ocr_fallback: bool = False,
+    settings: PdfSettings | None = None,
 ) -> ExtractedDocument:
-    """`ocr_fallback`: a page with no text layer is read by OCR (ocr_engine.py)."""
+    """`ocr_fallback`: a page with no text layer is read by OCR (ocr_engine.py).
+    `settings`: the grid and repair tolerances (settings.PDF_SETTINGS when None)."""
+    settings = settings or PDF_SETTINGS
     opener = ENGINES.get(engine)
     if opener is None:
         raise InputError(path, f"PDF engine {engine!r} is not available (available: {', '.join(ENGINES)})")
@@ -68,7 +72,7 @@ def read_pdf(
                     continue
                 words += len(geometry.words)
                 if finder is None:
-                    layouts.append(page_layout(geometry))
+                    layouts.append(page_layout(geometry, settings.grid))
                 else:
                     pages.append(geometry)
             ocr_pages = 0
@@ -76,11 +80,11 @@ def read_pdf(
                 from extract.pdf.ocr_engine import ocr_pages_of
 
                 for k, geometry in zip(scanned, ocr_pages_of(path, password, [k + 1 for k in scanned])):
-                    layouts[k] = page_layout(geometry)
+                    layouts[k] = page_layout(geometry, settings.grid)
                     words += len(geometry.words)
                     ocr_pages += bool(geometry.words)
             if finder is not None and words:
-                layouts = finder(path, pages, password)
+                layouts = finder(path, pages, password, settings.grid)
     except PdfEncrypted:
         reason = "is encrypted; pass --password (the password given was not accepted)" if password else "is encrypted; pass --password"
         raise InputError(path, reason) from None
@@ -92,7 +96,7 @@ def read_pdf(
         raise InputError(path, "is not a readable PDF (it has no pages)")
     if words == 0:
         raise InputError(path, "has no text layer (a scanned image?); it needs OCR first (--engine ocr)")
-    assembled = assemble(layouts)
+    assembled = assemble(layouts, settings.repair)
     return ExtractedDocument(
         path=str(path),
         source_format="pdf",
