@@ -27,8 +27,9 @@ run: $(STAMP)
 	@$(BIN)/extract $(SAMPLE) --db $(DB) --force
 	@$(BIN)/extract report --db $(DB) --out $(REPORT)  # prints the report's path
 
+# On every core (pytest-xdist); which tests go together on a core: tests/conftest.py.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py --out bench/results

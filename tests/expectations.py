@@ -163,3 +163,64 @@ def through_table(transcription: dict, last: int) -> dict:
     t["blocks"] = blocks[: end + 1]
     t["tables"] = {k: v for k, v in t["tables"].items() if int(k) <= last}
     return t
+
+
+# The findings on the sample annex, (table, row, rule), written out by hand from the
+# transcription's `anomalies` notes (samples/transcription/annex-2025.json): what any
+# faithful reading of the annex (the DOCX, Word's and LibreOffice's rewritings of it)
+# must report, nothing more.
+EXPECTED_ON_SAMPLE = {
+    # (table, row, rule): from the transcription's anomaly notes
+    (3, 7, "period_outside_plan"),
+    (3, 9, "empty_frame"),
+    (3, 10, "date_format"),
+    (3, 10, "period_outside_plan"),
+    (5, 3, "code_trailing_dot"),
+    (5, 4, "code_trailing_dot"),
+    (9, 6, "code_trailing_dot"),
+    (10, 7, "code_trailing_dot"),
+    (11, 3, "period_outside_plan"),
+    (11, 4, "period_outside_plan"),
+    (11, 6, "period_outside_plan"),
+    (11, 7, "period_outside_plan"),
+    (11, 9, "period_outside_plan"),
+    (11, 11, "period_outside_plan"),
+    (11, 4, "duplicate_code"),
+    (13, 10, "amount_format"),
+    (13, 3, "misnumbered_code"),
+    (13, 4, "misnumbered_code"),
+    *((14, r, "amount_format") for r in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12)),
+    (14, 6, "numbering_gap"),  # no 3.5.2.1.2 row
+    (16, 1, "period_outside_plan"),
+    (16, 12, "empty_responsible"),
+    (16, 13, "empty_responsible"),
+    (16, 3, "label_punctuation"),
+    (10, 13, "frame_differs"),
+    (2, 1, "target_decreases"),
+    (17, 1, "target_decreases"),
+    (5, 2, "missing_parent"),
+    (5, 3, "missing_parent"),
+    (7, 3, "missing_parent"),
+    (7, 4, "missing_parent"),
+    # "Tabel 7 lists 3.5.1.4.2.1 and 3.5.1.4.2.2 without a 3.5.1.4.2 row": row 5
+    # (3.5.1.4.3) follows 3.5.1.4.1 with no 3.5.1.4.2 between them.
+    (7, 5, "numbering_gap"),
+    # "activity codes written with a trailing dot" (Tabel 11, 14, 15, 16).
+    (11, 6, "code_trailing_dot"),  # 3.5.2.1.2.1.
+    *((14, r, "code_trailing_dot") for r in (2, 5, 6, 7, 8, 9)),  # 3.5.2.1.1., 3.5.2.1.1.3., 3.5.2.1.3., ...
+    (15, 6, "code_trailing_dot"),  # 3.5.2.1.2.1.
+    (16, 6, "code_trailing_dot"),  # 3.5.2.1.2.1.
+    # "Tabel 11 row N: plan-period start 2023-01-01 ...": those rows' üldajaraam
+    # starts 01.02.2023 (their cells), so the plan-year period starts a month before
+    # the activity's own framework period too.
+    *((11, r, "period_outside_frame") for r in (3, 4, 6, 7, 9, 11)),
+}
+
+
+def row_findings(db) -> set[tuple]:
+    """A warehouse's findings as (table, row, rule), to hold to EXPECTED_ON_SAMPLE."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return set(con.execute("SELECT table_no, row_no, rule FROM validation_issues").fetchall())
+    finally:
+        con.close()

@@ -3,7 +3,6 @@ and the reason, a distinct exit code, and a warehouse exactly as it was."""
 
 from __future__ import annotations
 
-import hashlib
 import random
 import shutil
 from pathlib import Path
@@ -12,67 +11,35 @@ import docx
 import pytest
 
 from tests.pdf_bytes import serialise
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, refuse, run_cli
 
 PDF = SAMPLES / "annex-2025.pdf"
 DOCX = SAMPLES / "annex-2025.docx"
-BAD_INPUT = 3
-
-
-def _state(db: Path):
-    return hashlib.sha256(db.read_bytes()).hexdigest() if db.exists() else None
-
-
-@pytest.fixture
-def loaded_db(tmp_path) -> Path:
-    """A warehouse that already holds the sample, so 'unchanged' means something."""
-    db = tmp_path / "w.duckdb"
-    assert run_cli(str(DOCX), "--db", str(db), "-q").exit_code == 0
-    return db
-
-
-def assert_refused(result, path, *words, db=None, before=None):
-    assert result.exit_code == BAD_INPUT, result.output
-    lines = [l for l in result.output.splitlines() if l.startswith("error:")]
-    assert len(lines) == 1, result.output
-    assert str(path) in lines[0]
-    for w in words:
-        assert w in lines[0], lines[0]
-    if db is not None:
-        assert _state(db) == before
-    assert "Traceback" not in result.output
-
-
-def refuse(tmp_path, loaded_db, path, *words, extra=()):
-    before = _state(loaded_db)
-    result = run_cli(str(path), "--db", str(loaded_db), *extra)
-    assert_refused(result, path, *words, db=loaded_db, before=before)
-    return result
 
 
 def test_empty_file(tmp_path, loaded_db):
     p = tmp_path / "empty.pdf"
     p.write_bytes(b"")
-    refuse(tmp_path, loaded_db, p, "empty")
+    refuse(loaded_db, p, "empty")
 
 
 def test_truncated_pdf(tmp_path, loaded_db):
     p = tmp_path / "truncated.pdf"
     data = PDF.read_bytes()
     p.write_bytes(data[: len(data) // 3])
-    refuse(tmp_path, loaded_db, p, "PDF")
+    refuse(loaded_db, p, "PDF")
 
 
 def test_random_bytes_named_pdf(tmp_path, loaded_db):
     p = tmp_path / "random.pdf"
     p.write_bytes(random.Random(7).randbytes(50_000))
-    refuse(tmp_path, loaded_db, p, "unsupported format")
+    refuse(loaded_db, p, "unsupported format")
 
 
 def test_pdf_header_with_garbage_inside(tmp_path, loaded_db):
     p = tmp_path / "garbage.pdf"
     p.write_bytes(b"%PDF-1.7\n" + random.Random(8).randbytes(20_000))
-    refuse(tmp_path, loaded_db, p, "PDF")
+    refuse(loaded_db, p, "PDF")
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +55,8 @@ def encrypted_pdf(tmp_path_factory) -> Path:
 
 
 def test_encrypted_pdf_needs_password(tmp_path, loaded_db, encrypted_pdf):
-    refuse(tmp_path, loaded_db, encrypted_pdf, "encrypted", "--password")
-    refuse(tmp_path, loaded_db, encrypted_pdf, "encrypted", extra=("--password", "vale"))
+    refuse(loaded_db, encrypted_pdf, "encrypted", "--password")
+    refuse(loaded_db, encrypted_pdf, "encrypted", extra=("--password", "vale"))
 
 
 def test_encrypted_pdf_with_its_password_loads(tmp_path, encrypted_pdf):
@@ -106,7 +73,7 @@ def test_image_only_pdf_says_it_needs_ocr(tmp_path, loaded_db):
     p = tmp_path / "scan.pdf"
     images[0].save(p, "PDF", save_all=True, append_images=images[1:])
     # A text engine asked for by name does not OCR (auto does: tests/test_ocr.py).
-    refuse(tmp_path, loaded_db, p, "OCR", extra=("--engine", "pdfium"))
+    refuse(loaded_db, p, "OCR", extra=("--engine", "pdfium"))
 
 
 def _prose_docx(path: Path) -> Path:
@@ -132,13 +99,13 @@ def _minimal_pdf(text: str) -> bytes:
 
 
 def test_docx_that_is_not_an_annex(tmp_path, loaded_db):
-    refuse(tmp_path, loaded_db, _prose_docx(tmp_path / "protokoll.docx"), "does not look like an annex")
+    refuse(loaded_db, _prose_docx(tmp_path / "protokoll.docx"), "does not look like an annex")
 
 
 def test_pdf_that_is_not_an_annex(tmp_path, loaded_db):
     p = tmp_path / "letter.pdf"
     p.write_bytes(_minimal_pdf("Tere, see on lihtsalt kiri."))
-    refuse(tmp_path, loaded_db, p, "does not look like an annex")
+    refuse(loaded_db, p, "does not look like an annex")
 
 
 def _annex_without_table(no: int, path: Path) -> Path:
@@ -187,21 +154,21 @@ def test_docx_renamed_to_pdf_and_pdf_renamed_to_docx(tmp_path):
 def test_unsupported_format(tmp_path, loaded_db):
     p = tmp_path / "notes.txt"
     p.write_text("Tabel 1. Tegevuste ajakava\n")
-    refuse(tmp_path, loaded_db, p, "unsupported format")
+    refuse(loaded_db, p, "unsupported format")
     png = tmp_path / "logo.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    refuse(tmp_path, loaded_db, png, "unsupported format")
+    refuse(loaded_db, png, "unsupported format")
 
 
 def test_missing_file_and_directory(tmp_path, loaded_db):
-    refuse(tmp_path, loaded_db, tmp_path / "nope.pdf", "no such file")
-    refuse(tmp_path, loaded_db, tmp_path, "directory")
+    refuse(loaded_db, tmp_path / "nope.pdf", "no such file")
+    refuse(loaded_db, tmp_path, "directory")
 
 
 def test_limits_are_named_in_the_error(tmp_path, loaded_db):
-    refuse(tmp_path, loaded_db, PDF, "--max-file-mb", extra=("--max-file-mb", "0.01", "--force"))
-    refuse(tmp_path, loaded_db, PDF, "--max-pages", extra=("--max-pages", "5", "--force"))
-    refuse(tmp_path, loaded_db, PDF, "--timeout", extra=("--timeout", "0.05", "--force"))
+    refuse(loaded_db, PDF, "--max-file-mb", extra=("--max-file-mb", "0.01", "--force"))
+    refuse(loaded_db, PDF, "--max-pages", extra=("--max-pages", "5", "--force"))
+    refuse(loaded_db, PDF, "--timeout", extra=("--timeout", "0.05", "--force"))
 
 
 def test_internal_error_is_caught_and_logged(tmp_path, monkeypatch, read_in_process):

@@ -14,7 +14,8 @@ import pytest
 from extract.model import Block, ExtractedDocument, RawRow, RawTable
 from normalize import normalize_document
 from normalize.parties import match_municipality, split_parties
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import run_cli
+from tests.expectations import EXPECTED_ON_SAMPLE, row_findings
 
 SCHEDULE_HEADER = [
     "Tegevus",
@@ -48,66 +49,17 @@ def rules(doc) -> set[tuple[int | None, str]]:
 
 
 # ------------------------------------------------------ the sample's anomalies
-
-EXPECTED_ON_SAMPLE = {
-    # (table, row, rule): from the transcription's anomaly notes
-    (3, 7, "period_outside_plan"),
-    (3, 9, "empty_frame"),
-    (3, 10, "date_format"),
-    (3, 10, "period_outside_plan"),
-    (5, 3, "code_trailing_dot"),
-    (5, 4, "code_trailing_dot"),
-    (9, 6, "code_trailing_dot"),
-    (10, 7, "code_trailing_dot"),
-    (11, 3, "period_outside_plan"),
-    (11, 4, "period_outside_plan"),
-    (11, 6, "period_outside_plan"),
-    (11, 7, "period_outside_plan"),
-    (11, 9, "period_outside_plan"),
-    (11, 11, "period_outside_plan"),
-    (11, 4, "duplicate_code"),
-    (13, 10, "amount_format"),
-    (13, 3, "misnumbered_code"),
-    (13, 4, "misnumbered_code"),
-    *((14, r, "amount_format") for r in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12)),
-    (14, 6, "numbering_gap"),  # no 3.5.2.1.2 row
-    (16, 1, "period_outside_plan"),
-    (16, 12, "empty_responsible"),
-    (16, 13, "empty_responsible"),
-    (16, 3, "label_punctuation"),
-    (10, 13, "frame_differs"),
-    (2, 1, "target_decreases"),
-    (17, 1, "target_decreases"),
-    (5, 2, "missing_parent"),
-    (5, 3, "missing_parent"),
-    (7, 3, "missing_parent"),
-    (7, 4, "missing_parent"),
-    # "Tabel 7 lists 3.5.1.4.2.1 and 3.5.1.4.2.2 without a 3.5.1.4.2 row": row 5
-    # (3.5.1.4.3) follows 3.5.1.4.1 with no 3.5.1.4.2 between them.
-    (7, 5, "numbering_gap"),
-    # "activity codes written with a trailing dot" (Tabel 11, 14, 15, 16).
-    (11, 6, "code_trailing_dot"),  # 3.5.2.1.2.1.
-    *((14, r, "code_trailing_dot") for r in (2, 5, 6, 7, 8, 9)),  # 3.5.2.1.1., 3.5.2.1.1.3., 3.5.2.1.3., ...
-    (15, 6, "code_trailing_dot"),  # 3.5.2.1.2.1.
-    (16, 6, "code_trailing_dot"),  # 3.5.2.1.2.1.
-    # "Tabel 11 row N: plan-period start 2023-01-01 ...": those rows' üldajaraam
-    # starts 01.02.2023 (their cells), so the plan-year period starts a month before
-    # the activity's own framework period too.
-    *((11, r, "period_outside_frame") for r in (3, 4, 6, 7, 9, 11)),
-}
+# EXPECTED_ON_SAMPLE (tests/expectations.py): written by hand from the transcription.
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("s") / "w.duckdb"
-    result = run_cli(str(SAMPLES / "annex-2025.docx"), "--db", str(db), "--quiet")
-    assert result.exit_code == 0, result.output
-    return db
+@pytest.fixture
+def sample_db(sample_warehouse):
+    """The sample DOCX as loaded by the CLI (once per run, conftest); read only here."""
+    return sample_warehouse
 
 
 def test_findings_cover_every_row_level_anomaly(sample_db):
-    con = duckdb.connect(str(sample_db), read_only=True)
-    got = set(con.execute("SELECT table_no, row_no, rule FROM validation_issues").fetchall())
+    got = row_findings(sample_db)
     # Both ways: a missed anomaly and a spurious finding each fail it.
     assert {"missed": EXPECTED_ON_SAMPLE - got, "spurious": got - EXPECTED_ON_SAMPLE} == {"missed": set(), "spurious": set()}
 

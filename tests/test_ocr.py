@@ -19,10 +19,10 @@ import pytest
 from rapidfuzz import fuzz
 
 from extract.pdf import ocr_engine
-from extract.reader import InputError, read_document, sha256_of
+from extract.reader import InputError, read_document
 from load.warehouse import write_session
 from normalize import normalize_document
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, run_cli, workers_in_process
 from tests.expectations import ACTIVITY_FIELDS, INDICATOR_FIELDS, _expected_value, _norm_value, compare
 
 SCAN = SAMPLES / "annex-2025-scan.pdf"
@@ -40,29 +40,34 @@ def _require_tesseract() -> None:
 
 @pytest.fixture(scope="session")
 def scan(tmp_path_factory, extraction_cache):
-    """The scan read once: (ExtractedDocument, NormalizedDocument, warehouse path).
-    Read through the pipeline into the session's extraction cache, which the nightly
-    job's test (test_versions_by_content.py) reuses."""
+    """The scan read once, through the CLI (`extract SCAN --db w.duckdb`, the file read in
+    this process rather than a worker): (ExtractedDocument, NormalizedDocument,
+    warehouse path, the CLI's result). The reading goes into the session's extraction
+    cache, which the nightly job's test (test_versions_by_content.py) reuses."""
     import pipeline.file
 
     _require_tesseract()
-    read: list = []
+    read, done = [], []
 
     def reading(*a, **k):
-        read.append(real(*a, **k))
+        read.append(real_read(*a, **k))
         return read[-1]
 
-    real = pipeline.file.read_document
+    def process(*a):
+        done.append(pipeline.file.process_file(*a))
+        return copy.deepcopy(done[-1])
+
+    real_read = pipeline.file.read_document
+    db = tmp_path_factory.mktemp("scan") / "w.duckdb"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pipeline.file, "read_document", reading)
-        out = pipeline.file.process_file(str(SCAN), pipeline.file.Options(), sha256_of(SCAN))
+        workers_in_process(mp, process)
+        result = run_cli(str(SCAN), "--db", str(db))
+    assert len(read) == len(done) == 1, result.output
+    out = done[0]
     assert out.status == "extracted", out.message
-    extraction_cache.setdefault(out.sha256, out)
-    doc, norm = read[0], copy.deepcopy(out.doc)
-    db = tmp_path_factory.mktemp("scan") / "w.duckdb"
-    with write_session(db) as session:
-        session.load(norm)
-    return doc, norm, db
+    extraction_cache.setdefault(out.sha256, copy.deepcopy(out))
+    return read[0], out.doc, db, result
 
 
 def _cells(db, transcription) -> dict[int, tuple[int, int, int]]:
@@ -95,7 +100,7 @@ def _f1(agree: int, extracted: int, expected: int) -> float:
 
 
 def test_scan_has_no_text_layer_and_is_read_by_ocr(scan):
-    doc, norm, _ = scan
+    doc, norm, *_ = scan
     assert doc.engine == "ocr"
     assert norm.document.engine == "ocr"
     # Without OCR the same file is refused, as before.
@@ -104,7 +109,7 @@ def test_scan_has_no_text_layer_and_is_read_by_ocr(scan):
 
 
 def test_scan_cells_agree_with_transcription(scan, transcription):
-    _, _, db = scan
+    _, _, db, _ = scan
     per_table = _cells(db, transcription)
     assert set(per_table) == {int(k) for k in transcription["tables"]}
     lines = [f"Tabel {no:2d}: {a}/{e} cells agree, F1 {_f1(a, x, e):.3f}" for no, (a, x, e) in sorted(per_table.items())]
@@ -138,7 +143,7 @@ def _amount_flagged(findings) -> bool:
 
 
 def test_no_amount_differs_from_transcription_without_a_finding(scan, transcription):
-    _, norm, _ = scan
+    _, norm, *_ = scan
     by_row = _findings_by_row(norm)
     acts = {(a.table_no, a.row_no): a for a in norm.activities}
     silent = []
@@ -157,7 +162,7 @@ def test_no_amount_differs_from_transcription_without_a_finding(scan, transcript
 def test_every_amount_is_in_a_closing_sum_or_has_a_finding(scan):
     """What makes the promise above hold for any scan, not just this one: an amount
     either takes part only in sums that close, or its row has a finding about it."""
-    _, norm, _ = scan
+    _, norm, *_ = scan
     by_row = _findings_by_row(norm)
     closing = set(_summed_rows(norm))
     loose = [
@@ -209,7 +214,7 @@ def _amount_column(table) -> int:
 def test_a_confident_misread_amount_gets_a_finding_on_its_row(scan, transcription):
     """Any amount that takes part in a sum, misread with full confidence (so only the
     arithmetic can catch it), gets a finding on its own row."""
-    doc, norm, _ = scan
+    doc, norm, *_ = scan
     checked = 0
     for table_no, row_no in _summed_rows(norm)[::3]:  # every third: the property, not a census
         want = transcription["tables"][str(table_no)]["rows"][row_no - 1]["norm"]["amount_eur"]
@@ -232,7 +237,7 @@ def test_the_least_confident_misread_is_named_and_its_value_offered(scan, transc
     Only where the codes alone make the tree: in a table with a duplicate or
     misnumbered code the parents are inferred from the amounts too (Tabel 13), so a
     misread amount changes the tree and no candidate can be promised."""
-    doc, norm, _ = scan
+    doc, norm, *_ = scan
     by_amounts = {f.table_no for f in norm.findings if f.rule in ("duplicate_code", "misnumbered_code")}
     checked = 0
     for table_no, row_no in [r for r in _summed_rows(norm) if r[0] not in by_amounts][1::4]:
@@ -261,7 +266,7 @@ def test_the_least_confident_misread_is_named_and_its_value_offered(scan, transc
 
 
 def test_low_confidence_cell_keeps_its_text_and_gets_a_finding(scan):
-    doc, _, _ = scan
+    doc, *_ = scan
     bad = copy.deepcopy(doc)
     table = bad.table(9)
     row = table.rows[0]
@@ -281,7 +286,7 @@ def test_text_layer_documents_get_no_ocr_findings():
 
 
 def test_identity_and_captions_read_from_the_scan(scan, transcription):
-    doc, norm, _ = scan
+    doc, norm, *_ = scan
     meta = transcription["meta"]
     rec = norm.document
     assert (rec.directive_no, str(rec.directive_date)) == (meta["directive_no"], meta["directive_date"])
@@ -294,18 +299,22 @@ def test_identity_and_captions_read_from_the_scan(scan, transcription):
 
 
 def test_prose_read_from_the_scan(scan, transcription):
-    doc, _, _ = scan
+    doc, *_ = scan
     got = " ".join(b.text for b in doc.blocks if b.kind in ("paragraph", "heading"))
     want = " ".join(b["text"] for b in transcription["blocks"] if b["type"] in ("paragraph", "heading"))
     want = " ".join([transcription["meta"]["approved_line"], transcription["meta"]["annex"], transcription["meta"]["title"], want])
     assert fuzz.ratio(got, want) >= 97
 
 
-def test_scan_through_the_cli(scan, tmp_path):
-    """Auto engine on a scan: OCR, loaded, engine recorded."""
-    _, norm, db = scan
+def test_scan_through_the_cli(scan):
+    """`extract SCAN --db …` with the auto engine: read by OCR, loaded whole, the
+    engine recorded and shown in the summary line."""
+    *_, db, result = scan
+    assert result.exit_code in (0, 1), result.output  # 1: loaded with findings
+    summary = [ln for ln in result.output.splitlines() if "annex-2025-scan.pdf: document" in ln]
+    assert len(summary) == 1 and "17 tables" in summary[0] and "[ocr," in summary[0], result.output
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT engine FROM documents").fetchone()[0] == "ocr"
+    assert con.execute("SELECT engine, source_format FROM documents").fetchall() == [("ocr", "pdf")]
     con.close()
 
 

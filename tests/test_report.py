@@ -118,14 +118,6 @@ def test_an_unreadable_amount_is_shown_as_written_not_summed(tmp_path):
     assert "\u2212" not in delta and "+" not in delta
 
 
-@pytest.fixture(scope="module")
-def two_versions(tmp_path_factory):
-    db = tmp_path_factory.mktemp("r2") / "annex.duckdb"
-    for f in (ORIGINAL, AMENDED):
-        assert run_cli(str(f), "--db", str(db), "-q").exit_code == 0
-    return db
-
-
 def test_choosing_the_version(two_versions, tmp_path):
     import json
 

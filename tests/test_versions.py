@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.conftest import SAMPLES, run_cli
 
@@ -16,17 +15,8 @@ AMENDED = SAMPLES / "annex-2025-amended.docx"
 EDITS = json.loads((SAMPLES / "amendment.json").read_text("utf-8"))
 
 
-@pytest.fixture(scope="module")
-def two_versions(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("v") / "w.duckdb"
-    assert run_cli(str(ORIGINAL), "--db", str(db), "-q").exit_code == 0
-    assert run_cli(str(AMENDED), "--db", str(db), "-q").exit_code == 0
-    return db
-
-
-def test_reingest_unchanged_is_a_noop(tmp_path):
-    db = tmp_path / "w.duckdb"
-    run_cli(str(ORIGINAL), "--db", str(db), "-q")
+def test_reingest_unchanged_is_a_noop(loaded_db):
+    db = loaded_db  # the sample, loaded (a copy of the run's warehouse)
     before = db.read_bytes()
     result = run_cli(str(ORIGINAL), "--db", str(db), "--json")
     assert result.exit_code == 0
@@ -36,9 +26,8 @@ def test_reingest_unchanged_is_a_noop(tmp_path):
     assert db.read_bytes() == before  # not even opened for writing
 
 
-def test_force_reingests_in_place(tmp_path):
-    db = tmp_path / "w.duckdb"
-    run_cli(str(ORIGINAL), "--db", str(db), "-q")
+def test_force_reingests_in_place(loaded_db):
+    db = loaded_db  # the sample, loaded (a copy of the run's warehouse)
     result = run_cli(str(ORIGINAL), "--db", str(db), "--force", "--json")
     assert result.exit_code == 0 and json.loads(result.output)["loaded"] == 1
     con = duckdb.connect(str(db), read_only=True)
@@ -119,9 +108,8 @@ def test_diff_readable_output(two_versions):
     assert "Removed rows (1)" in result.output and "Kohtla-Järve linn" in result.output
 
 
-def test_diff_with_one_version_says_so(tmp_path):
-    db = tmp_path / "w.duckdb"
-    run_cli(str(ORIGINAL), "--db", str(db), "-q")
+def test_diff_with_one_version_says_so(loaded_db):
+    db = loaded_db  # the sample, loaded (a copy of the run's warehouse)
     result = run_cli("diff", "--db", str(db))
     assert result.exit_code == 1
 
@@ -166,11 +154,10 @@ def _snapshot(db: Path) -> bytes:
     return db.read_bytes()
 
 
-def test_failure_half_way_leaves_the_warehouse_as_it_was(tmp_path, monkeypatch):
+def test_failure_half_way_leaves_the_warehouse_as_it_was(loaded_db, tmp_path, monkeypatch):
     import load.writer as wh
 
-    db = tmp_path / "w.duckdb"
-    run_cli(str(ORIGINAL), "--db", str(db), "-q")
+    db = loaded_db  # the sample, loaded (a copy of the run's warehouse)
     before = _snapshot(db)
     real = wh._insert_many
 
@@ -206,12 +193,11 @@ def test_second_writer_gets_a_clear_message_and_can_wait(tmp_path):
         lock.close()
 
 
-def test_a_reader_holding_the_warehouse_open_does_not_fail_the_job(tmp_path):
+def test_a_reader_holding_the_warehouse_open_does_not_fail_the_job(loaded_db):
     import subprocess
     import sys
 
-    db = tmp_path / "w.duckdb"
-    run_cli(str(ORIGINAL), "--db", str(db), "-q")
+    db = loaded_db  # the sample, loaded (a copy of the run's warehouse)
     reader = subprocess.Popen(
         [sys.executable, "-c",
          "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "

@@ -88,14 +88,8 @@ def cached_process_file(cache: dict):
 
 @pytest.fixture
 def cached(monkeypatch, extraction_cache):
-    """The CLI, with each distinct file extracted once per session."""
-    import pipeline.batch
+    """The CLI, with each distinct file extracted once per session (in this process:
+    a worker would not see the cache)."""
+    from tests.conftest import workers_in_process
 
-    process = cached_process_file(extraction_cache)
-
-    # Read in this process (a worker would not see the cache); the limits of the
-    # reading workers are tested in tests/test_limits.py.
-    def in_process(tasks, opts, **kw):
-        return [process(path, opts, sha) for path, sha in tasks]
-
-    monkeypatch.setattr(pipeline.batch, "run_workers", in_process)
+    workers_in_process(monkeypatch, cached_process_file(extraction_cache))

@@ -25,6 +25,8 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageFilter
 
+from pdf_bytes import BINARY_HEADER, serialise  # samples/build/pdf_bytes.py, beside this file
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "samples" / "annex-2025.pdf"
 TARGET = ROOT / "samples" / "annex-2025-scan.pdf"
@@ -100,18 +102,8 @@ def write_image_pdf(pages: list[tuple[bytes, int, int, float]], dpi: int, target
         b" ".join(b"%d 0 R" % k for k in kids),
         len(kids),
     )
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref))
-    target.write_bytes(out.getvalue())
+    assert catalog == 1  # serialise() names object 1 the catalogue
+    target.write_bytes(serialise(objects, BINARY_HEADER))
 
 
 def main() -> None:
