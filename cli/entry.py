@@ -5,6 +5,7 @@ and the warehouse code, instead of after it."""
 
 from __future__ import annotations
 
+import signal
 import sys
 
 # The commands that read no annex file; any other first word is a file of the
@@ -27,9 +28,21 @@ def reads_files(argv: list[str]) -> bool:
 ANNEX_SUFFIXES = (".pdf", ".docx", ".asice", ".bdoc", ".sce", ".odt", ".doc")
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run() -> None:
     argv = sys.argv[1:]
-    if reads_files(argv):
+    if not reads_files(argv):
+        from cli.main import main
+
+        return main()
+    # From here on the command owns a server and its socket directory: SIGTERM (a
+    # cron's timeout) unwinds like Ctrl-C, so that both are removed on the way out,
+    # as the ingest command does once it runs.
+    old = signal.signal(signal.SIGTERM, _interrupted)
+    try:
         try:
             from pipeline import forkserver
 
@@ -37,6 +50,10 @@ def run() -> None:
             forkserver.start(files or argv)
         except Exception:  # noqa: BLE001 - only an early start is lost: the first worker starts it
             pass
-    from cli.main import main
-
+        from cli.main import main
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    finally:
+        signal.signal(signal.SIGTERM, old)
     main()

@@ -154,7 +154,8 @@ def _start_and_wait_for_worker(tmp: Path, db: Path, env: dict) -> subprocess.Pop
     p = subprocess.Popen([sys.executable, "-m", "cli", str(DOCX), str(slow), "--db", str(db), "-q"],
                          cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for _ in range(600):  # until it reads the slow file: its worker holds a work directory
-        if any(tmp.glob("annex-work-*")) or p.poll() is not None:
+        # (annex-work-PID-mp-…: the fork server's socket, there from the start)
+        if any("-mp-" not in d.name for d in tmp.glob("annex-work-*")) or p.poll() is not None:
             break
         time.sleep(0.05)
     return p
