@@ -110,4 +110,7 @@ def _extracted(
             warming[0].start()
 
     with status:
-        return run_workers(tasks, opts, jobs=jobs, max_memory_mb=max_memory_mb, on_started=started)
+        done = run_workers(tasks, opts, jobs=jobs, max_memory_mb=max_memory_mb, on_started=started)
+    for t in warming:  # finished long since, as a rule; never left importing at exit
+        t.join()
+    return done
