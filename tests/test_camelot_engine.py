@@ -2,7 +2,7 @@
 reach the transcription on every committed rendering; its fragments are well formed
 and see the same tables as grid.py; merged cells, open page breaks and encrypted files.
 
-Measured (camelot 2.0, lattice engine "combined", geometry from pdfplumber; 2 CPUs):
+Measured (camelot 2.0, lattice engine "combined", geometry from pdfplumber then; 2 CPUs):
 cells of the transcription matched, rows, and seconds for camelot_layouts + assemble
 (geometry included; camelot's own share in brackets):
 
@@ -37,7 +37,7 @@ from types import SimpleNamespace
 import pytest
 
 from extract.model import ExtractedDocument
-from extract.pdf import camelot_engine, plumber_engine
+from extract.pdf import camelot_engine, pdfium
 from extract.pdf.camelot_engine import camelot_layouts, fragment_from_table
 from extract.pdf.geometry import Edge, PageGeometry, PdfEncrypted
 from extract.pdf.grid import WORD_BREAK, PageLayout, page_layout
@@ -62,7 +62,9 @@ class Run:
 
 
 def _run(path: Path, password: str | None = None) -> Run:
-    with plumber_engine.open_document(path, password) as doc:
+    # The geometry camelot's tables are filled from is the default engine's, as
+    # read_pdf gives it (extract/pdf/read.py: ENGINES["camelot"]).
+    with pdfium.open_document(path, password) as doc:
         page_count = doc.page_count
         pages = list(doc.pages())
     layouts = camelot_layouts(path, pages, password=password)
@@ -308,13 +310,13 @@ def test_encrypted_file(tmp_path):
         w.write(buf)
         paths[key] = tmp_path / f"{key}.pdf"
         paths[key].write_bytes(buf.getvalue())
-    with plumber_engine.open_document(paths["locked"], "salajane") as doc:
+    with pdfium.open_document(paths["locked"], "salajane") as doc:
         pages = list(doc.pages())
     for password in (None, "vale"):
         with pytest.raises(PdfEncrypted):
             camelot_layouts(paths["locked"], pages, password=password)
     locked_layouts = camelot_layouts(paths["locked"], pages, password="salajane")
-    with plumber_engine.open_document(paths["plain"]) as doc:
+    with pdfium.open_document(paths["plain"]) as doc:
         plain_layouts = camelot_layouts(paths["plain"], list(doc.pages()))
     assert [len(p.fragments) for p in locked_layouts] == [1, 2]
     assert [[r.cells for f in p.fragments for r in f.rows] for p in locked_layouts] == [
