@@ -49,9 +49,17 @@ def output_options(fn=None, *, formats: tuple[str, ...] = tuple(FORMATS)):
     return decorate(fn) if fn is not None else decorate
 
 
+class _StdoutConsole(Console):
+    def on_broken_pipe(self) -> None:
+        # rich exits 1 when the reader goes away (`extract check | head`), which reads
+        # as "errors found": let the CLI's boundary stop quietly with 141 instead.
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def stdout_console() -> Console:
     # Wide enough that CliRunner and pipes get whole lines.
-    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160, soft_wrap=False)
+    return _StdoutConsole(file=sys.stdout, width=None if sys.stdout.isatty() else 160, soft_wrap=False)
 
 
 def print_rows(names: list[str], rows: list[tuple], fmt: str, title: str | None = None) -> None:

@@ -57,6 +57,26 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     assert stderr == b""
 
 
+def test_a_closed_pipe_under_a_printed_table_ends_quietly_too(tmp_path):
+    """The tables and summaries go through rich, which exits 1 on a closed pipe (the
+    code of "errors found"); `extract check | head` must end as `sql --csv | head` does.
+    The reader is gone before the first line is written."""
+    import os
+
+    db = tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cli", "sql", "SELECT 1 AS n", "--db", str(db)],
+            cwd=ROOT, stdout=write_end, stderr=subprocess.PIPE, timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (141, b"")
+
+
 def test_excel_csv_cells_are_never_formulas(tmp_path):
     from cli.export import write_csv
 
