@@ -423,7 +423,8 @@ def _version_ref(db: str, ref: str, annex: str | None) -> int:
 
     doc_id = loaded_documents(db, [sha]).get(sha)
     if doc_id is None:
-        raise click.BadParameter(f"{ref}: this file is not in {db}; ingest it first (extract {ref} --db {db})")
+        # Not loaded is an answer (exit 1, as for a document id not loaded), not a usage error.
+        raise LookupError(f"{ref} is not loaded; ingest it first (extract {ref} --db {db})")
     return doc_id
 
 

@@ -228,3 +228,14 @@ def test_batch_keeps_going_past_a_bad_file(tmp_path):
     assert [f["status"] for f in summary["files"]] == ["loaded", "bad_input", "bad_input", "loaded"]
     assert summary["loaded"] == 2 and summary["failed"] == 2
     assert all(str(f["file"]) in f.get("message", f["file"]) for f in summary["files"][1:3])
+
+
+def test_diff_of_a_file_not_loaded_is_an_answer_not_a_usage_error(loaded_db):
+    """Exit 1 and one line, as for a document id not loaded; the line says what to do."""
+    from tests.conftest import SAMPLES, run_cli
+
+    result = run_cli("diff", str(SAMPLES / "annex-2025.docx"), str(SAMPLES / "annex-2025-amended.docx"),
+                     "--db", str(loaded_db))
+    assert result.exit_code == 1, result.output
+    lines = [l for l in result.output.splitlines() if l.strip()]
+    assert len(lines) == 1 and "annex-2025-amended.docx is not loaded; ingest it first" in lines[0]
