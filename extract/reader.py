@@ -164,7 +164,9 @@ def sniff_format(path: str | Path) -> str:
         raise InputError(p, "is a ZIP file but neither a DOCX nor a DigiDoc container")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return _sniff_ole(p)
-    raise InputError(p, f"unsupported format (not a PDF, DOCX or .odt; starts with {head[:8]!r})")
+    raise InputError(
+        p, f"unsupported format (not a PDF, DOCX, .odt/.doc or DigiDoc container; starts with {head[:8]!r})"
+    )
 
 
 def read_document(

@@ -57,8 +57,8 @@ def analyst_query(
             kind = st.type.name
             if kind not in ANALYST_STATEMENTS:
                 raise StatementRefused(
-                    f"{kind} is not allowed: `extract sql` only reads "
-                    f"({', '.join(sorted(ANALYST_STATEMENTS))}); use `extract export` to write files"
+                    f"{kind} is not allowed: `extract sql` only reads (SELECT, WITH, DESCRIBE, SHOW, "
+                    "SUMMARIZE, EXPLAIN, PRAGMA, CALL); use `extract export` to write files"
                 )
         cur = con.execute(sql)
         names = [d[0] for d in cur.description] if cur.description else []

@@ -157,7 +157,7 @@ def test_quick_start_runs_as_printed_and_loads_two_versions(quick_start):
 
 
 def test_quick_start_kov_totals_one_row_per_kov(quick_start):
-    result = _result(quick_start, '.venv/bin/extract sql "SELECT kov, total_eur, version FROM latest_kov_totals"')
+    result = _result(quick_start, '.venv/bin/extract sql "SELECT kov, total_eur, version FROM latest_kov_totals ORDER BY total_eur DESC"')
     rows = _table_rows(result.output)
     got = {r[0]: (Decimal(r[1]), r[2]) for r in rows}
     assert len(rows) == 8 == len(got)  # Tartu once, not once per version
