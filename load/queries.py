@@ -20,7 +20,12 @@ def resolve_document(con, annex_key: str | None, document_id: int | None) -> int
             raise LookupError(f"no document {document_id} in the warehouse (see `extract versions`)")
         return document_id
     if annex_key is None:
+        # The annex of the file ingested last: a new file of a version already loaded
+        # (the PDF of a DOCX) adds a document_files row, not a document.
         row = con.execute(
+            "SELECT d.annex_key FROM document_files f JOIN documents d USING (document_id) "
+            "ORDER BY f.ingested_at DESC, d.document_id DESC LIMIT 1"
+        ).fetchone() or con.execute(
             "SELECT annex_key FROM documents ORDER BY ingested_at DESC, document_id DESC LIMIT 1"
         ).fetchone()
         if row is None:

@@ -239,3 +239,16 @@ def test_diff_of_a_file_not_loaded_is_an_answer_not_a_usage_error(loaded_db):
     assert result.exit_code == 1, result.output
     lines = [l for l in result.output.splitlines() if l.strip()]
     assert len(lines) == 1 and "annex-2025-amended.docx is not loaded; ingest it first" in lines[0]
+
+
+def test_show_without_a_document_takes_the_annex_whose_file_came_last(tmp_path):
+    """The 2025 DOCX, the 2026 annex, then the 2025 PDF (another file of the 2025
+    version): `show` without --document is about the 2025 annex, the file ingested last."""
+    from tests.conftest import SAMPLES, run_cli
+
+    db = str(tmp_path / "w.duckdb")
+    for name in ("annex-2025.docx", "annex-2026-directive.pdf", "annex-2025.pdf"):
+        assert run_cli(str(SAMPLES / name), "--db", db, "--quiet").exit_code == 0
+    result = run_cli("show", "13", "4", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "68/2025-03-25" in result.output and "3/2026-01-16" not in result.output
