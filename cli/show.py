@@ -93,7 +93,7 @@ def show(table_no, row_no, document_id, db, fmt):
         span = str(pages["from"]) if pages["from"] == pages["to"] else f"{pages['from']}–{pages['to']}"
         say(f"source: {src['file_name']}, page {span} ({src['source_format']}, engine {src['engine']})")
     if src["container"]:
-        say(f"  taken out of a {src['container']} container")
+        say(f"  taken out of an .{src['container']} container")
     say(f"  sha256 {src['sha256']}")
     say("\ncells as written:")
     for c in info["cells"]:
