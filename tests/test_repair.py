@@ -438,3 +438,13 @@ def test_a_break_decided_by_the_rests_length_alone_says_it_was_a_guess():
     pp = table_pages([ROW_1, ["3.5.2.1.2 Tegevus", "", "", "600", f"ELVL, nõustamisprogram{WORD_BREAK}mide"]], [ROW_2])
     notes = [n for n in assemble(pp).notes if n.rule == "word_break_guessed"]
     assert len(notes) == 1 and "nõustamisprogram|mide" in notes[0].message
+    # found on its page before the table was put together, it names the table and row
+    assert (notes[0].table_no, notes[0].row_no) == (1, 2)
+
+
+def test_a_break_in_a_header_cell_names_its_table():
+    header = [*HEADER[:-1], f"Tegevuse eest vastu{WORD_BREAK}taja"]
+    pp = [page(1, [line(1, "Tabel 1. Tegevuste ajakava", 60, bold=True), page_number(1)],
+               [frag(1, [header, ROW_1], header=True)])]
+    notes = [n for n in assemble(pp).notes if n.rule in ("word_broken_at_column_edge", "word_break_guessed")]
+    assert notes and all((n.table_no, n.row_no) == (1, None) for n in notes)

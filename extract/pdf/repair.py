@@ -24,6 +24,7 @@ fields (settings.py), passed per call.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from extract.captions import caption_number
@@ -126,7 +127,42 @@ def assemble(pages: list[PageLayout], settings: RepairSettings = REPAIR_SETTINGS
         prev_fragment = fr
     if pending is not None:
         notes.append(_caption_without_table(*pending))
-    return Assembled(blocks, [t.build() for t in tables], notes)
+    built = [t.build() for t in tables]
+    return Assembled(blocks, built, [_located(n, built) for n in notes])
+
+
+# Notes made on a page's cells before the tables are put together (words.py) name the
+# page only; their cell is found again in the assembled tables by its text.
+_CELL_NOTES = {"word_broken_at_column_edge", "word_break_guessed"}
+_SQUEEZE_RE = re.compile(r"[\s|]+")
+
+
+def _located(note: ExtractionNote, tables: list[RawTable]) -> ExtractionNote:
+    """The note with the table and row of the one data cell on its page whose text
+    holds the note's cell text (spaces and break marks aside), else the table of the one
+    header cell that does; as it was when none or more than one does: a location is
+    never guessed."""
+    if note.rule not in _CELL_NOTES or note.table_no is not None or not note.raw_text or note.page is None:
+        return note
+    text = _SQUEEZE_RE.sub("", note.raw_text)
+    found = {
+        (t.no, i)
+        for t in tables
+        for i, row in enumerate(t.rows, start=1)
+        if (row.page_from or 0) <= note.page <= (row.page_to or row.page_from or 0)
+        and any(text in _SQUEEZE_RE.sub("", cell) for cell in row.cells)
+    }
+    if not found:  # a header cell (drawn again on each page): its table, no row
+        found = {
+            (t.no, None)
+            for t in tables
+            if (t.page_from or 0) <= note.page <= (t.page_to or t.page_from or 0)
+            and any(text in _SQUEEZE_RE.sub("", cell) for cell in t.header)
+        }
+    if len(found) != 1:
+        return note
+    (table_no, row_no), = found
+    return dataclasses.replace(note, table_no=table_no, row_no=row_no)
 
 
 def _caption_without_table(no: int, caption: str) -> ExtractionNote:
