@@ -23,7 +23,6 @@ import os
 import resource
 import shutil
 import signal
-import sys
 import tempfile
 import time
 from collections import deque
@@ -32,15 +31,7 @@ from multiprocessing.connection import wait as wait_ready
 from pathlib import Path
 
 from pipeline.file import Options, Outcome, process_file
-from pipeline.forkserver import (  # noqa: F401 - PRELOAD, PRELOAD_WORD, preload_for: what the server imports
-    PRELOAD,
-    PRELOAD_WORD,
-    WORK_PREFIX,
-    context,
-    main_hidden,
-    preload_for,
-    socket_base,
-)
+from pipeline.forkserver import WORK_PREFIX, context, main_hidden, socket_base
 
 # A worker may add this much memory to what it starts with (~80 MB: the readers'
 # imports, shared with the fork server) while reading one file; the sample annex

@@ -20,7 +20,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, query, run_cli
 from tests.expectations import compare, one_year_on, through_table
 
 ENGINES = ["pdfium", "pdfplumber"]
@@ -72,14 +72,8 @@ def test_header_row_broken_across_the_page_is_header(engine, ingested, transcrip
 @pytest.mark.parametrize("engine", ENGINES)
 def test_2026_annex_with_the_directive_in_front(engine, ingested):
     db, output = ingested("annex-2026-directive.pdf", engine)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        row = con.execute(
-            "SELECT directive_no, directive_date::VARCHAR, plan_start::VARCHAR, plan_end::VARCHAR, title, annex_key "
-            "FROM documents"
-        ).fetchone()
-    finally:
-        con.close()
+    row, = query(db, "SELECT directive_no, directive_date::VARCHAR, plan_start::VARCHAR, plan_end::VARCHAR, "
+                     "title, annex_key FROM documents")
     assert row[:4] == (3, "2026-01-16", "2026-01-01", "2026-12-31")
     assert row[4].endswith("tegevuskava perioodil 01.01.2026 – 31.12.2026")
     assert row[5] == "3/2026-01-16/2026-01-01..2026-12-31"
@@ -107,10 +101,5 @@ def test_a_break_the_document_cannot_settle_is_a_finding(engine, ingested):
     """"nõustamisprogram" | "mide": neither half nor the whole printed elsewhere; the
     reading taken is shown to the analyst as a finding on the page it was made."""
     db, _ = ingested("annex-2025-long-words.pdf", engine)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        messages = [m for (m,) in con.execute(
-            "SELECT message FROM validation_issues WHERE rule = 'word_break_guessed'").fetchall()]
-    finally:
-        con.close()
+    messages = [m for (m,) in query(db, "SELECT message FROM validation_issues WHERE rule = 'word_break_guessed'")]
     assert any("nõustamisprogram|mide read as 'nõustamisprogrammide'" in m for m in messages), messages

@@ -12,7 +12,6 @@ import dataclasses
 from collections import Counter
 
 import docx
-import duckdb
 import pytest
 
 import normalize.document as normalize_document_module
@@ -21,7 +20,7 @@ from load import write_session
 from normalize import normalize_document
 from normalize.conservation import balance, split_into
 from extract.model import DroppedText
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, query, run_cli
 
 RENDERINGS = [
     "annex-2025.docx", "annex-2025-alt.docx", "annex-2025-amended.docx",
@@ -99,14 +98,8 @@ def test_pdf_source_words_cover_the_transcribed_cells(name, normalized, transcri
 def test_warehouse_view_and_check_summary(db, normalized):
     with write_session(db) as session:
         session.load(normalized("annex-2025-alt.pdf")[1])
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = con.execute(
-            "SELECT table_no, source_words, loaded_words, dropped_words, unexplained_words, dropped_sample, drop_reasons "
-            "FROM table_text_conservation ORDER BY table_no"
-        ).fetchall()
-    finally:
-        con.close()
+    rows = query(db, "SELECT table_no, source_words, loaded_words, dropped_words, unexplained_words, dropped_sample, "
+                     "drop_reasons FROM table_text_conservation ORDER BY table_no")
     assert len(rows) == 17
     assert all(u == 0 and s == lo + d and sample is None for _, s, lo, d, u, sample, _ in rows)
     dropped = sum(r[3] for r in rows)
@@ -139,13 +132,8 @@ def test_words_taken_out_of_the_loaded_rows_fire(monkeypatch, db, normalized, re
     assert finding.severity == "warning" and finding.table_no == 9 and finding.raw_text == "Tartu linn"
     with write_session(db) as session:
         session.load(n)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        assert con.execute(
-            "SELECT table_no, dropped_words, unexplained_words, dropped_sample FROM table_text_conservation WHERE unexplained_words > 0"
-        ).fetchall() == [(9, 2, 2, "Tartu linn")]
-    finally:
-        con.close()
+    assert query(db, "SELECT table_no, dropped_words, unexplained_words, dropped_sample FROM table_text_conservation "
+                     "WHERE unexplained_words > 0") == [(9, 2, 2, "Tartu linn")]
     check = run_cli("check", "--db", str(db))
     assert "2 lost" in check.output and "text_dropped" in check.output
 

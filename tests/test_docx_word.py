@@ -21,7 +21,7 @@ from lxml import etree
 
 from extract.docx_engine import DocxLimitError, DocxLimits, read_docx
 from extract.reader import sniff_format
-from tests.conftest import ROOT, SAMPLES, run_cli
+from tests.conftest import ROOT, SAMPLES, query, run_cli
 from tests.expectations import EXPECTED_ON_SAMPLE, compare, row_findings
 
 _spec = importlib.util.spec_from_file_location("docx_variants", ROOT / "samples" / "build" / "docx_variants.py")
@@ -291,11 +291,7 @@ def test_odt_inside_a_digidoc_container_is_the_annex(variant_dir, db, transcript
     result = ingest(box, db)
     assert result.exit_code == 0, result.output
     assert compare(db, transcription) == []
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        assert con.execute("SELECT source_format, container, member FROM document_files").fetchone() == ("odt", "asice", "Lisa 1.odt")
-    finally:
-        con.close()
+    assert query(db, "SELECT source_format, container, member FROM document_files") == [("odt", "asice", "Lisa 1.odt")]
 
 
 def test_odt_without_libreoffice_says_what_to_install(tmp_path, db, monkeypatch, read_in_process):

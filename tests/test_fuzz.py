@@ -229,12 +229,10 @@ def test_a_changed_amount_is_flagged_in_the_load(tmp_path, baseline):
     assert result.exit_code == 0, result.output
     assert_rows_keep_their_promises(db)
     assert "findings: 1 errors" in result.output  # the parent's, shown in the summary
-    con = duckdb.connect(str(db), read_only=True)
-    assert con.execute(
-        "SELECT count(*) FROM validation_issues v JOIN activities a USING (document_id, table_no, row_no) "
+    assert query(
+        db, "SELECT count(*) FROM validation_issues v JOIN activities a USING (document_id, table_no, row_no) "
         "WHERE v.document_id = 2 AND a.amount_raw = '20 037,77' AND v.severity IN ('warning', 'error')"
-    ).fetchone()[0] >= 1
-    con.close()
+    )[0][0] >= 1
 
 
 @pytest.mark.parametrize(

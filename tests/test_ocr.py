@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from rapidfuzz import fuzz
 
-from extract.pdf import ocr_engine
+from extract.pdf import ocr_engine, ocr_image
 from extract.reader import InputError, read_document
 from load.warehouse import write_session
 from normalize import normalize_document
@@ -355,17 +355,17 @@ def _grid_image(angle: float = 0.0) -> np.ndarray:
 
 @pytest.mark.parametrize("angle", [0.0, 0.6, -0.8])
 def test_deskew_finds_the_angle(angle):
-    found = ocr_engine.skew_angle(ocr_engine._binary(_grid_image(angle)))
+    found = ocr_image.skew_angle(ocr_image.binarise(_grid_image(angle)))
     assert abs(found + angle) <= 0.1 or abs(found - angle) <= 0.1
     # Turning the image back by what was found leaves it straight.
-    straight, _, _ = ocr_engine.deskew(_grid_image(angle))
-    assert abs(ocr_engine.skew_angle(ocr_engine._binary(straight))) <= 0.1
+    straight, _, _ = ocr_image.deskew(_grid_image(angle))
+    assert abs(ocr_image.skew_angle(ocr_image.binarise(straight))) <= 0.1
 
 
 def test_rules_found_in_the_image():
     from extract.pdf.grid import cell_grid, close_open_sides, find_table_regions, join_edges, snap_edges
 
-    edges = ocr_engine.find_rules(ocr_engine._binary(_grid_image()), 72 / 300)
+    edges = ocr_image.find_rules(ocr_image.binarise(_grid_image()), 72 / 300)
     regions = find_table_regions(join_edges(snap_edges(edges)))
     assert len(regions) == 1
     grid = cell_grid(close_open_sides(regions[0])[0])

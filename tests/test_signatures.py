@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from extract.reader import InputError
-from tests.conftest import SAMPLES, run_cli
+from tests.conftest import SAMPLES, query, run_cli
 from tests.expectations import compare
 
 SIGNING = Path(__file__).resolve().parent / "signing"
@@ -47,31 +47,17 @@ ORDER BY d.annex_key, f.file_name, s.signing_time
 
 
 def _signatures(db: Path) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "SELECT signer, signing_time, intact, covers_whole_file, container, note, personal_code FROM signatures"
-        ).fetchall()
-    finally:
-        con.close()
+    return query(db, "SELECT signer, signing_time, intact, covers_whole_file, container, note, personal_code FROM signatures")
 
 
 def _documents(db: Path) -> int:
     if not db.exists():
         return 0
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT count(*) FROM documents").fetchone()[0]
-    finally:
-        con.close()
+    return query(db, "SELECT count(*) FROM documents")[0][0]
 
 
 def _issues(db: Path) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("SELECT rule, severity, message FROM validation_issues WHERE table_no IS NULL").fetchall()
-    finally:
-        con.close()
+    return query(db, "SELECT rule, severity, message FROM validation_issues WHERE table_no IS NULL")
 
 
 def _error_line(result) -> str:

@@ -110,7 +110,7 @@ def test_every_module_the_fork_server_preloads_exists():
     renamed module would leave every worker importing it itself."""
     import importlib.util
 
-    from pipeline.worker import PRELOAD, PRELOAD_WORD
+    from pipeline.forkserver import PRELOAD, PRELOAD_WORD
 
     missing = [m for m in PRELOAD + PRELOAD_WORD if importlib.util.find_spec(m) is None]
     assert missing == []

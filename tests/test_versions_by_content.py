@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, SAMPLES, run_cli
+from tests.conftest import ROOT, SAMPLES, query, run_cli
 from tests.test_versions import EDITS, _expected_changes, _norm
 from tests.warehouses import cached, logical_content  # noqa: F401 - fixtures
 
@@ -47,21 +47,11 @@ def _ingest(db: Path, *files, extra=()) -> dict:
 
 
 def _versions(db: Path) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "SELECT version, amended_by_no, amended_by_date::VARCHAR FROM documents ORDER BY version"
-        ).fetchall()
-    finally:
-        con.close()
+    return query(db, "SELECT version, amended_by_no, amended_by_date::VARCHAR FROM documents ORDER BY version")
 
 
 def _one(db: Path, sql: str, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
+    return query(db, sql, list(params))
 
 
 def _assert_diff_is_the_amendment(data: dict) -> None:

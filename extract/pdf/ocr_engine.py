@@ -41,10 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-from extract.pdf.geometry import Edge, OcrUnavailable, PageGeometry, Word
+from extract.pdf.geometry import OcrUnavailable, PageGeometry, Word
 from extract.text import DASHES
 from extract.pdf.grid import cell_grid, close_open_sides, find_table_regions, join_edges, snap_edges
-from extract.pdf.ocr_image import _binary, deskew, find_rules, skew_angle, stroke_weight  # noqa: F401 - the page image's steps
+from extract.pdf.ocr_image import binarise, deskew, find_rules, stroke_weight
 
 NAME = "ocr"
 LANGUAGE = "est"
@@ -195,7 +195,7 @@ def _recognize(image: np.ndarray, psm: int, whitelist: str = "") -> list[OcrWord
             continue
         text = OPENING_QUOTE_RE.sub("\u201e", text)
         if len(text) > 1 and text[-1] in ",.":
-            ink = _binary(image) if ink is None else ink
+            ink = binarise(image) if ink is None else ink
             text = text[:-1] + _stop_or_comma(ink, box, text[-1])
         row = it.RowAttributes() or {}
         out.append(OcrWord(text, float(it.Confidence(level)), tuple(box), tuple(line or box), float(row.get("row_height", 0.0))))

@@ -21,7 +21,7 @@ MIN_RULE_PT = 12.0
 MAX_RULE_THICKNESS_PT = 3.0
 
 
-def _binary(gray: np.ndarray) -> np.ndarray:
+def binarise(gray: np.ndarray) -> np.ndarray:
     """Ink as 255 on 0 (adaptive: a scan's background is not evenly white)."""
     import cv2
 
@@ -54,14 +54,14 @@ def deskew(gray: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
     are) is binarised once, not again after a turn that did nothing."""
     import cv2
 
-    ink = _binary(gray)
+    ink = binarise(gray)
     angle = skew_angle(ink)
     if abs(angle) < SKEW_FINE_STEP:
         return gray, 0.0, ink
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     straight = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
-    return straight, angle, _binary(straight)
+    return straight, angle, binarise(straight)
 
 
 def find_rules(ink: np.ndarray, scale: float) -> list[Edge]:

@@ -195,7 +195,7 @@ def merge_rows(
     """`prev` with each cell's text of `new` appended, as a wrapped line would join (a
     new row; `prev` is left as it is). A cell above whose last line was one word
     filling it (`ends_full`, by column) may have been broken inside that word by the
-    page end: decided as a word broken by the column edge (words.glue_word_break, with
+    page end: decided as a word broken by the column edge (words.decide_word_break, with
     the document's vocabulary `words`). Also returns the words glued so, and the
     breaks decided by a guess. An OCR confidence is the lower of the two parts'."""
     n = max(len(prev.cells), len(new))

@@ -56,12 +56,6 @@ def vocabulary(pages: list[PageLayout]) -> set[str]:
     return words
 
 
-def glue_word_break(head: str, tail: str, words: set[str], settings: RepairSettings = REPAIR_SETTINGS) -> bool:
-    """Whether the text either side of a possible in-word break is one word (see
-    `decide_word_break`)."""
-    return decide_word_break(head, tail, words, settings)[0]
-
-
 def decide_word_break(
     head: str, tail: str, words: set[str], settings: RepairSettings = REPAIR_SETTINGS
 ) -> tuple[bool, bool]:
