@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import re
 import sys
 import tempfile
 import time
@@ -27,37 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline import ingest_files  # noqa: E402
 from pipeline import Options  # noqa: E402
-from tests.expectations import compare, count_cells  # noqa: E402
+from tests.expectations import compare, score  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("docx_variants", ROOT / "samples" / "build" / "docx_variants.py")
 dv = importlib.util.module_from_spec(_spec)
 sys.modules["docx_variants"] = dv
 _spec.loader.exec_module(dv)
-
-def score(problems: list[str], expected: dict) -> tuple[int, int, int, int]:
-    """(rows equal, rows, cells equal, cells) from compare()'s problem lines."""
-    from tests.expectations import ACTIVITY_FIELDS, INDICATOR_FIELDS
-
-    tables = expected["tables"]
-
-    def width(no: str) -> int:
-        return len(ACTIVITY_FIELDS if tables[no]["kind"] == "schedule" else INDICATOR_FIELDS)
-
-    bad_rows: set[tuple[str, str]] = set()
-    bad_cells = 0
-    for p in problems:
-        if m := re.match(r"^Tabel (\d+) row (\d+) \w+: got", p):
-            bad_rows.add(m.groups())
-            bad_cells += 1
-        elif m := re.match(r"^Tabel (\d+) row (\d+): missing", p):
-            bad_rows.add(m.groups())
-            bad_cells += width(m.group(1))
-        elif m := re.match(r"^Tabel (\d+): missing", p):
-            no = m.group(1)
-            bad_rows.update((no, str(i)) for i in range(1, len(tables[no]["rows"]) + 1))
-            bad_cells += width(no) * len(tables[no]["rows"])
-    rows = sum(len(t["rows"]) for t in tables.values())
-    return rows - len(bad_rows), rows, count_cells(expected) - bad_cells, count_cells(expected)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                 failed += 1
                 continue
             problems = compare(db, exp)
-            r_ok, r_all, c_ok, c_all = score(problems, exp)
+            (r_ok, r_all), (c_ok, c_all), _ = score(problems, exp)
             exact = not problems
             failed += not exact
             print(f"{v.name:30} {r_ok:>5}/{r_all:<6} {c_ok:>6}/{c_all:<6} {'yes' if exact else 'NO':>6} {seconds:>8.2f}")

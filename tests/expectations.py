@@ -89,6 +89,41 @@ def compare(db_path, transcription: dict, document_id: int | None = None) -> lis
         con.close()
 
 
+# compare()'s problem lines: about a row (and a field), or about a whole table.
+_ROW_PROBLEM = re.compile(r"^Tabel (\d+) row (\d+)(?: (\w+))?:")
+_TABLE_PROBLEM = re.compile(r"^Tabel (\d+)[: ]")
+
+
+def score(problems: list[str], data: dict) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """(rows equal, total), (cells equal, total), (tables exact, total) from compare()'s problems."""
+    bad_rows: set[tuple[int, int]] = set()
+    bad_cells: set[tuple[int, int, str]] = set()
+    bad_tables: set[int] = set()
+    fields = {int(k): ACTIVITY_FIELDS if t["kind"] == "schedule" else INDICATOR_FIELDS for k, t in data["tables"].items()}
+    for p in problems:
+        m = _ROW_PROBLEM.match(p)
+        if m:
+            no, i = int(m[1]), int(m[2])
+            bad_tables.add(no)
+            if i <= len(data["tables"][str(no)]["rows"]):
+                bad_rows.add((no, i))
+                for f in [m[3]] if m[3] and m[3] in fields[no] else fields[no]:
+                    bad_cells.add((no, i, f))
+            continue
+        m = _TABLE_PROBLEM.match(p)
+        if m:
+            no = int(m[1])
+            bad_tables.add(no)
+            if p.endswith(": missing"):
+                for i in range(1, len(data["tables"][str(no)]["rows"]) + 1):
+                    bad_rows.add((no, i))
+                    bad_cells.update((no, i, f) for f in fields[no])
+    n_rows = sum(len(t["rows"]) for t in data["tables"].values())
+    n_cells = sum(len(t["rows"]) * len(fields[int(k)]) for k, t in data["tables"].items())
+    n_tables = len(data["tables"])
+    return (n_rows - len(bad_rows), n_rows), (n_cells - len(bad_cells), n_cells), (n_tables - len(bad_tables), n_tables)
+
+
 def count_cells(transcription: dict) -> int:
     n = 0
     for t in transcription["tables"].values():

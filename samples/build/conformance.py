@@ -39,7 +39,6 @@ import datetime as dt
 import hashlib
 import json
 import random
-import re
 import sys
 import tempfile
 import time
@@ -52,7 +51,7 @@ sys.path[:0] = [str(HERE), str(ROOT)]
 
 import build_samples as bs  # noqa: E402
 
-from tests.expectations import ACTIVITY_FIELDS, INDICATOR_FIELDS, compare, one_year_on, through_table  # noqa: E402
+from tests.expectations import compare, one_year_on, score, through_table  # noqa: E402
 
 CACHE = HERE / ".cache"
 PRODUCERS = ("libreoffice", "weasyprint", "chromium")
@@ -249,8 +248,6 @@ def render(v: Variant, data: dict, cache: Path = CACHE) -> Path:
 
 # ------------------------------------------------------------------- the check
 
-_ROW_PROBLEM = re.compile(r"^Tabel (\d+) row (\d+)(?: (\w+))?:")
-_TABLE_PROBLEM = re.compile(r"^Tabel (\d+)[: ]")
 
 
 @dataclass
@@ -269,34 +266,6 @@ class Result:
         return not self.error and self.rows[0] == self.rows[1] and self.cells[0] == self.cells[1] and self.identity == "ok"
 
 
-def score(problems: list[str], data: dict) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
-    """(rows equal, total), (cells equal, total), (tables exact, total) from compare()'s problems."""
-    bad_rows: set[tuple[int, int]] = set()
-    bad_cells: set[tuple[int, int, str]] = set()
-    bad_tables: set[int] = set()
-    fields = {int(k): ACTIVITY_FIELDS if t["kind"] == "schedule" else INDICATOR_FIELDS for k, t in data["tables"].items()}
-    for p in problems:
-        m = _ROW_PROBLEM.match(p)
-        if m:
-            no, i = int(m[1]), int(m[2])
-            bad_tables.add(no)
-            if i <= len(data["tables"][str(no)]["rows"]):
-                bad_rows.add((no, i))
-                for f in [m[3]] if m[3] and m[3] in fields[no] else fields[no]:
-                    bad_cells.add((no, i, f))
-            continue
-        m = _TABLE_PROBLEM.match(p)
-        if m:
-            no = int(m[1])
-            bad_tables.add(no)
-            if p.endswith(": missing"):
-                for i in range(1, len(data["tables"][str(no)]["rows"]) + 1):
-                    bad_rows.add((no, i))
-                    bad_cells.update((no, i, f) for f in fields[no])
-    n_rows = sum(len(t["rows"]) for t in data["tables"].values())
-    n_cells = sum(len(t["rows"]) * len(fields[int(k)]) for k, t in data["tables"].items())
-    n_tables = len(data["tables"])
-    return (n_rows - len(bad_rows), n_rows), (n_cells - len(bad_cells), n_cells), (n_tables - len(bad_tables), n_tables)
 
 
 def check_identity(db: Path, data: dict) -> str:
