@@ -167,8 +167,7 @@ def rows_outside_total(table_no: int, acts: list[Activity]) -> list[Finding]:
     from the warehouse leaves it out: said, not left to be noticed. (The implementer's
     tables have no such total: "Elluviija otsesed personalikulud" stands beside 3.5.1.1.)"""
     top = [a for a in acts if a.parent_row_no is None]
-    parents = {a.parent_row_no for a in acts if a.parent_row_no is not None}
-    totals = [a for a in top if a.row_no in parents]
+    totals = [a for a in top if not a.is_leaf]  # is_leaf: set by assign_tree
     if not totals:
         return []
     return [
@@ -176,7 +175,7 @@ def rows_outside_total(table_no: int, acts: list[Activity]) -> list[Finding]:
             "row_outside_total",
             "warning",
             f"an amount of {a.amount_eur} on a row under no other row"
-            + (", a second total" if a.row_no in parents else "")
+            + (", a second total" if not a.is_leaf else "")
             + f": not in the table's total (row {totals[0].row_no}, {totals[0].code or 'no code'})",
             table_no,
             a.row_no,
